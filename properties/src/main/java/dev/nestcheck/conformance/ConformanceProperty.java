@@ -1,0 +1,81 @@
+package dev.nestcheck.conformance;
+
+import dev.nestcheck.engine.Property;
+import dev.nestcheck.engine.TestCase;
+import dev.nestcheck.spec.ImplementationProvider;
+import dev.nestcheck.spec.NestingImplementation;
+import dev.nestcheck.spec.Op;
+import dev.nestcheck.spec.Outcome;
+import dev.nestcheck.spec.Platform;
+import dev.nestcheck.spec.Policy;
+
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * The conformance property: draw a small platform (or take a fixed one), then a sequence
+ * of operations from the model's state, run each on the model and the implementation
+ * ({@link Session}), and finally close every context (G-7). A failure is a
+ * {@link ConformanceFailure}; the engine shrinks it on the choice sequence.
+ */
+public final class ConformanceProperty implements Property {
+    /** Mean sequence length is about 1 / (1 - CONTINUE) steps before the closing ones. */
+    static final double CONTINUE = 0.97;
+    /** Longest generated sequence, before the closing steps. */
+    public static final int DEFAULT_MAX_STEPS = 80;
+
+    private final Function<Platform, NestingImplementation> factory;
+    private final Policy policy;
+    private final Platform fixedPlatform;
+    private final String requirement;
+    private final int maxSteps;
+    private final LongAdder steps = new LongAdder();
+
+    public ConformanceProperty(Function<Platform, NestingImplementation> factory, Policy policy, Platform fixedPlatform,
+                               String requirement, int maxSteps) {
+        this.factory = factory;
+        this.policy = policy;
+        this.fixedPlatform = fixedPlatform;
+        this.requirement = requirement;
+        this.maxSteps = maxSteps;
+    }
+
+    public static ConformanceProperty of(ImplementationProvider provider, Policy policy) {
+        return new ConformanceProperty(provider::create, policy, null, null, DEFAULT_MAX_STEPS);
+    }
+
+    /** Steps executed on both sides so far, over every case this property ran (a throughput counter). */
+    public long stepsExecuted() {
+        return steps.sum();
+    }
+
+    @Override
+    public void check(TestCase tc) {
+        Platform platform = fixedPlatform != null ? fixedPlatform.withPolicy(policy) : PlatformGenerator.draw(tc, policy);
+        NestingImplementation impl;
+        try {
+            impl = factory.apply(platform);
+        } catch (RuntimeException | Error e) {
+            throw new ConformanceFailure(new Counterexample(platform, List.of(), Counterexample.Kind.CRASH,
+                    List.of("crash: creating the implementation threw " + e), null, null));
+        }
+        if (impl == null)
+            throw new ConformanceFailure(new Counterexample(platform, List.of(), Counterexample.Kind.CRASH,
+                    List.of("crash: the implementation factory returned null"), null, null));
+        Session session = new Session(platform, impl, tc::label, requirement);
+        try {
+            OpGenerator generator = new OpGenerator(platform);
+            int limit = Math.min(maxSteps, tc.maxSteps());
+            for (int i = 0; i < limit && tc.weighted(CONTINUE); i++) {
+                Op op = generator.next(tc, session.modelSnapshot());
+                Outcome out = session.step(op);
+                generator.observe(op, out.isOk());
+                tc.fingerprint(List.of(session.modelSnapshot(), session.implSnapshot()));
+            }
+            session.closeAll();
+        } finally {
+            steps.add(session.stepsExecuted());
+        }
+    }
+}

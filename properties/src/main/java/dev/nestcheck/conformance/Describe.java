@@ -1,0 +1,90 @@
+package dev.nestcheck.conformance;
+
+import dev.nestcheck.spec.ObjectKind;
+import dev.nestcheck.spec.Op;
+import dev.nestcheck.spec.Snapshot;
+
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+/** Short, stable text forms of operations and snapshot parts for reports. */
+public final class Describe {
+    private Describe() {
+    }
+
+    /** An operation as in the trace format, e.g. {@code hwpt_alloc(ctx=1, dev=1, pt=2, flags=1)}. */
+    public static String op(Op op) {
+        String s = op.toString();
+        int brace = s.indexOf('[');
+        String fields = brace < 0 ? "" : s.substring(brace + 1, s.length() - 1);
+        fields = fields.replace(", data=null", "").replace(", dataType=NONE", "");
+        if (op instanceof Op.Invalidate) {
+            Op.Invalidate inv = (Op.Invalidate) op;
+            fields = "ctx=" + inv.ctx() + ", id=" + inv.id() + ", dataType=" + inv.dataType() + ", commands=" + inv.commands();
+        } else if (op instanceof Op.HwptAlloc && ((Op.HwptAlloc) op).data() != null) {
+            Op.HwptAlloc h = (Op.HwptAlloc) op;
+            StringJoiner words = new StringJoiner(",", "[", "]");
+            for (long w : h.data()) words.add(String.format("0x%x", w));
+            fields = "ctx=" + h.ctx() + ", dev=" + h.dev() + ", pt=" + h.pt() + ", flags=" + h.flags()
+                    + ", dataType=" + h.dataType() + ", data=" + words;
+        }
+        return op.name() + "(" + fields + ")";
+    }
+
+    static String obj(Snapshot.Obj o) {
+        if (o == null) return "none";
+        StringBuilder b = new StringBuilder(o.kind().name());
+        if (o.ref() != 0) b.append(" ref=").append(o.ref());
+        if (o.smmu() >= 0) b.append(" smmu").append(o.smmu());
+        if (o.nestParent()) b.append(" nest-parent");
+        if (o.kind() == ObjectKind.HWPT_NESTED) b.append(String.format(" vste=[0x%x,0x%x]", o.vste0(), o.vste1()));
+        if (o.kind() == ObjectKind.VDEVICE) b.append(" virtId=").append(o.virtId());
+        if (o.device() >= 0) b.append(" device=").append(o.device());
+        return b.toString();
+    }
+
+    static String device(Snapshot.Device d) {
+        if (d.ctx() == 0) return "unbound, STE " + ste(d.ste());
+        return "ctx" + d.ctx() + "#" + d.objectId() + (d.attached() == 0 ? " blocked" : " attached to " + d.attached())
+                + ", STE " + ste(d.ste());
+    }
+
+    static String ste(Snapshot.Ste s) {
+        String t = s.kind() + " vmid=" + s.vmid();
+        if (s.s1ContextPtr() != 0) t += String.format(" s1ctx=0x%x", s.s1ContextPtr());
+        if (s.ats()) t += " ats";
+        return t;
+    }
+
+    static String owners(Snapshot.Smmu s) {
+        return new TreeMap<>(s.vmids()).toString();
+    }
+
+    static String kvm(Snapshot.Kvm k) {
+        StringJoiner vms = new StringJoiner(", ", "{", "}");
+        new TreeMap<>(k.vms()).forEach((n, vm) -> vms.add("vm" + n + "=(" + vm.generation() + "," + vm.index() + ")"
+                + (vm.pins() > 0 ? " pins=" + vm.pins() : "")));
+        return vms + " cpus=" + k.cpuRunning() + " rollovers=" + k.rollovers();
+    }
+
+    /** A whole snapshot, several lines, sorted, for the end of a report. */
+    public static String snapshot(Snapshot s) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<Integer, Snapshot.Context> c : new TreeMap<>(s.contexts()).entrySet()) {
+            b.append("ctx").append(c.getKey());
+            if (c.getValue().kvmVm() != 0) b.append(" (vm").append(c.getValue().kvmVm()).append(')');
+            b.append(':');
+            new TreeMap<>(c.getValue().objects()).forEach((id, o) -> b.append(' ').append(id).append('=').append(obj(o)).append(';'));
+            if (!c.getValue().tombstones().isEmpty()) b.append(" tombstones=").append(new java.util.TreeSet<>(c.getValue().tombstones()));
+            b.append('\n');
+        }
+        for (int d = 0; d < s.devices().size(); d++)
+            b.append("device ").append(d).append(": ").append(device(s.devices().get(d))).append('\n');
+        for (int m = 0; m < s.smmus().size(); m++)
+            b.append("smmu").append(m).append(": vmids ").append(owners(s.smmus().get(m))).append(" tlb ")
+                    .append(new java.util.TreeSet<>(s.smmus().get(m).tlb())).append('\n');
+        b.append("kvm: ").append(kvm(s.kvm())).append('\n');
+        return b.toString();
+    }
+}

@@ -1,0 +1,176 @@
+package dev.nestcheck.conformance;
+
+import dev.nestcheck.spec.Cmd;
+import dev.nestcheck.spec.Issued;
+import dev.nestcheck.spec.NestingImplementation;
+import dev.nestcheck.spec.Op;
+import dev.nestcheck.spec.Outcome;
+import dev.nestcheck.spec.Platform;
+import dev.nestcheck.spec.Snapshot;
+import dev.nestcheck.spec.SteKind;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * One conformance run on one platform: the model and an implementation side by side.
+ * Each step runs the operation on both, compares outcomes and snapshots (OBS-3), checks
+ * the GLOBAL invariants on the implementation's own snapshot, and throws a
+ * {@link ConformanceFailure} carrying the steps so far at the first failure.
+ * Used for generated sequences and for replaying traces alike.
+ */
+public final class Session {
+    /** Receives coverage labels (category, value); the engine's TestCase, or nothing. */
+    public interface Labels {
+        void label(String category, String value);
+
+        Labels NONE = (c, v) -> { };
+    }
+
+    private final Platform platform;
+    private final NestingImplementation model;
+    private final NestingImplementation impl;
+    private final Labels labels;
+    private final StepComparator comparator;
+    private final Invariants invariants;
+    private final Requirements requirement;
+    private final List<StepRecord> steps = new ArrayList<>();
+    private Snapshot modelSnapshot;
+    private Snapshot implSnapshot;
+    private long stepsExecuted;
+
+    /**
+     * @param requirement a REQ rule ID to search a violation of (matrix cells), or null to
+     *                    check conformance only
+     */
+    public Session(Platform platform, NestingImplementation impl, Labels labels, String requirement) {
+        this.platform = platform;
+        this.model = Implementations.model().create(platform);
+        this.impl = impl;
+        this.labels = labels;
+        this.comparator = new StepComparator(platform);
+        this.modelSnapshot = model.snapshot();
+        this.implSnapshot = guardedSnapshot(null);
+        this.invariants = new Invariants(platform, implSnapshot);
+        this.requirement = requirement == null ? null : new Requirements(platform, requirement);
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    /** The model's state now: generators draw the next operation from it. */
+    public Snapshot modelSnapshot() {
+        return modelSnapshot;
+    }
+
+    public Snapshot implSnapshot() {
+        return implSnapshot;
+    }
+
+    public List<StepRecord> steps() {
+        return List.copyOf(steps);
+    }
+
+    public long stepsExecuted() {
+        return stepsExecuted;
+    }
+
+    /** Runs one step on both sides; returns the model's outcome. */
+    public Outcome step(Op op) {
+        Snapshot modelBefore = modelSnapshot;
+        Outcome expected = model.execute(op);
+        Outcome actual;
+        try {
+            actual = impl.execute(op);
+        } catch (ConformanceFailure f) {
+            throw f;
+        } catch (RuntimeException | Error e) {
+            steps.add(new StepRecord(op, expected, null));
+            throw crash(op.name() + " threw " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+        steps.add(new StepRecord(op, expected, actual));
+        stepsExecuted++;
+        if (actual == null) throw crash(op.name() + " returned null instead of an outcome");
+        if (actual.issued() == null) throw crash(op.name() + " returned an outcome without a command list");
+        modelSnapshot = model.snapshot();
+        implSnapshot = guardedSnapshot(op);
+        labelStep(op, expected, modelBefore);
+
+        List<String> findings = new ArrayList<>(comparator.compareOutcomes(expected, actual));
+        findings.addAll(comparator.compareSnapshots(modelSnapshot, implSnapshot));
+        if (!findings.isEmpty()) throw failure(Counterexample.Kind.DIVERGENCE, findings);
+        List<String> violations = invariants.afterStep(actual.issued(), implSnapshot);
+        if (!violations.isEmpty()) throw failure(Counterexample.Kind.INVARIANT, violations);
+        if (requirement != null) {
+            List<String> unmet = requirement.check(op, expected, modelSnapshot);
+            if (!unmet.isEmpty()) throw failure(Counterexample.Kind.REQUIREMENT, unmet);
+        }
+        return expected;
+    }
+
+    /** G-7: closes every open context, in increasing order, then checks that nothing leaked. */
+    public void closeAll() {
+        for (int ctx : new TreeSet<>(modelSnapshot.contexts().keySet())) step(new Op.Close(ctx));
+        List<String> leaks = invariants.afterAllClosed(implSnapshot);
+        if (!leaks.isEmpty()) throw failure(Counterexample.Kind.INVARIANT, leaks);
+        labels.label("exercised", "G-7");
+    }
+
+    private Snapshot guardedSnapshot(Op after) {
+        String when = after == null ? "initially" : "after " + after.name();
+        Snapshot s;
+        try {
+            s = impl.snapshot();
+        } catch (RuntimeException | Error e) {
+            throw crash("snapshot() " + when + " threw " + e.getClass().getName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+        if (s == null) throw crash("snapshot() " + when + " returned null");
+        if (s.devices().size() != platform.devices().size() || s.smmus().size() != platform.smmus().size()
+                || s.kvm() == null || s.kvm().cpuRunning().size() != platform.kvm().cpus())
+            throw crash("snapshot() " + when + " is malformed: " + s.devices().size() + " devices, " + s.smmus().size()
+                    + " smmus, kvm " + (s.kvm() == null ? "missing" : s.kvm().cpuRunning().size() + " cpus")
+                    + "; the platform has " + platform.devices().size() + ", " + platform.smmus().size() + ", "
+                    + platform.kvm().cpus());
+        return s;
+    }
+
+    private ConformanceFailure crash(String what) {
+        return new ConformanceFailure(new Counterexample(platform, steps, Counterexample.Kind.CRASH,
+                List.of("crash: " + what), modelSnapshot, null));
+    }
+
+    private ConformanceFailure failure(Counterexample.Kind kind, List<String> findings) {
+        return new ConformanceFailure(new Counterexample(platform, steps, kind, findings, modelSnapshot, implSnapshot));
+    }
+
+    /** Coverage: the rule that decided the outcome, the errno, and the state rules the step exercised. */
+    private void labelStep(Op op, Outcome out, Snapshot before) {
+        if (out.rule() != null) labels.label("rule", out.rule());
+        labels.label("errno", out.isOk() ? "ok" : out.errno().name());
+        for (Issued i : out.issued()) {
+            if (i.cmd().opcode() == Cmd.TLBI_S12_VMALL) {
+                labels.label("exercised", "VMID-5");
+                labels.label("exercised", "TLB-2");
+            }
+        }
+        for (int s = 0; s < platform.smmus().size(); s++) {
+            if (modelSnapshot.smmus().get(s).vmids().size() > before.smmus().get(s).vmids().size())
+                labels.label("exercised", "VMID-1");
+            if (!before.smmus().get(s).tlb().containsAll(modelSnapshot.smmus().get(s).tlb()))
+                labels.label("exercised", "TLB-1");
+        }
+        for (int d = 0; d < platform.devices().size(); d++) {
+            Snapshot.Device now = modelSnapshot.devices().get(d);
+            if (now.equals(before.devices().get(d))) continue;
+            SteKind k = now.ste().kind();
+            Snapshot.Obj hwpt = now.ctx() == 0 ? null : modelSnapshot.contexts().get(now.ctx()).objects().get(now.attached());
+            if (hwpt == null) labels.label("exercised", "STE-1");
+            else if (hwpt.kind() == dev.nestcheck.spec.ObjectKind.HWPT_NESTED) labels.label("exercised", "STE-4");
+            else labels.label("exercised", k == SteKind.S1 ? "STE-2" : "STE-3");
+        }
+        if (modelSnapshot.kvm().rollovers() > before.kvm().rollovers()) labels.label("exercised", "KVM-4");
+    }
+}

@@ -1,0 +1,39 @@
+package dev.nestcheck.conformance;
+
+import dev.nestcheck.engine.TestCase;
+
+import java.util.List;
+
+/** Draws guest STEs (NEST-2): valid ones with junk in the bits that are kept, and one invalid class at a time. */
+final class Vste {
+    private Vste() {
+    }
+
+    /** A vSTE that NEST-2 accepts: translate, bypass, abort, or V=0 with junk. */
+    static List<Long> valid(TestCase tc) {
+        int shape = tc.pickWeighted(6, 2, 1, 1);
+        if (shape == 3) return List.of(tc.bits64() & ~1L, tc.bits64()); // V=0: zeroed and accepted
+        int config = new int[] {5, 4, 0}[shape];
+        long s1ctx = (long) tc.between(0, 1023) << 6;
+        long keptJunk = tc.weighted(0.2) ? ((long) tc.between(0, 31) << 59) | ((long) tc.between(0, 3) << 4) : 0;
+        long word0 = 1L | ((long) config << 1) | s1ctx | keptJunk;
+        long eats = tc.between(0, 1);
+        long word1 = (eats << 28) | (tc.weighted(0.2) ? tc.between(0, 255) | ((long) tc.between(0, 1) << 27) : 0);
+        return List.of(word0, word1);
+    }
+
+    /** A vSTE with V=1 and exactly one NEST-2 failure class. */
+    static List<Long> invalid(TestCase tc) {
+        List<Long> base = valid(tc);
+        long w0 = base.get(0) | 1L, w1 = base.get(1);
+        switch (tc.between(0, 3)) {
+            case 0: return List.of(w0 | (1L << (52 + tc.between(0, 6))), w1);
+            case 1: {
+                int bit = new int[] {8 + tc.between(0, 18), 30 + tc.between(0, 33)}[tc.between(0, 1)];
+                return List.of(w0, w1 | (1L << bit));
+            }
+            case 2: return List.of((w0 & ~0xEL) | ((long) new int[] {1, 2, 3, 6, 7}[tc.between(0, 4)] << 1), w1);
+            default: return List.of(w0, (w1 & ~(3L << 28)) | ((long) (2 + tc.between(0, 1)) << 28));
+        }
+    }
+}
