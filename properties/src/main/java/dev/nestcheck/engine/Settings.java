@@ -1,0 +1,264 @@
+package dev.nestcheck.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Immutable configuration of one {@link Engine#run} (change it with the {@code with...} methods or a
+ * {@link Builder}). Everything that decides which cases run is here, so a run is reproducible from its
+ * settings and seed; {@link #withSystemOverrides()} lets a developer change seed, tries, time or replay a
+ * case from the command line without touching code.
+ */
+public final class Settings {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    private final String name;
+    private final Long seed;
+    private final int tries;
+    private final Duration timeBudget;
+    private final int maxChoices;
+    private final int shrinkMaxAttempts;
+    private final Duration shrinkMaxTime;
+    private final Mode mode;
+    private final String replay;
+    private final int maxSteps;
+    private final long maxValuePerDraw;
+    private final long maxRuns;
+    private final List<Coverage> coverage;
+
+    private Settings(Builder b) {
+        this.name = b.name;
+        this.seed = b.seed;
+        this.tries = b.tries;
+        this.timeBudget = b.timeBudget;
+        this.maxChoices = b.maxChoices;
+        this.shrinkMaxAttempts = b.shrinkMaxAttempts;
+        this.shrinkMaxTime = b.shrinkMaxTime;
+        this.mode = b.mode;
+        this.replay = b.replay;
+        this.maxSteps = b.maxSteps;
+        this.maxValuePerDraw = b.maxValuePerDraw;
+        this.maxRuns = b.maxRuns;
+        this.coverage = List.copyOf(b.coverage);
+    }
+
+    /**
+     * Random mode, random seed, 100 valid cases, no time budget, at most 20,000 choices per case,
+     * shrinking bounded by 10,000 runs and 60 s; exhaustive bounds 5 steps, values 0..3, 1,000,000 runs.
+     */
+    public static Settings defaults() {
+        return new Builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.name = name;
+        b.seed = seed;
+        b.tries = tries;
+        b.timeBudget = timeBudget;
+        b.maxChoices = maxChoices;
+        b.shrinkMaxAttempts = shrinkMaxAttempts;
+        b.shrinkMaxTime = shrinkMaxTime;
+        b.mode = mode;
+        b.replay = replay;
+        b.maxSteps = maxSteps;
+        b.maxValuePerDraw = maxValuePerDraw;
+        b.maxRuns = maxRuns;
+        b.coverage = new ArrayList<>(coverage);
+        return b;
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    /** A name for reports, e.g. {@code "QueueProperties#offerPoll"}. */
+    public String name() { return name; }
+    /** The master seed; empty means "pick a random one" (it is printed in any failure report). */
+    public OptionalLong seed() { return seed == null ? OptionalLong.empty() : OptionalLong.of(seed); }
+    /** Random mode: how many valid cases to run (at most ten times as many cases in total). */
+    public int tries() { return tries; }
+    /** Stop generating new cases once this much time has passed. */
+    public Optional<Duration> timeBudget() { return Optional.ofNullable(timeBudget); }
+    /** Cap on the choice-sequence length; a case drawing more is an overrun (invalid, not a failure). */
+    public int maxChoices() { return maxChoices; }
+    public int shrinkMaxAttempts() { return shrinkMaxAttempts; }
+    public Duration shrinkMaxTime() { return shrinkMaxTime; }
+    public Mode mode() { return mode; }
+    /** When present, the engine runs exactly this {@link ReplayToken} case once, without search. */
+    public Optional<String> replay() { return Optional.ofNullable(replay); }
+    /** Exhaustive mode: the step bound handed to the property via {@link TestCase#maxSteps()}. */
+    public int maxSteps() { return maxSteps; }
+    /** Exhaustive mode: every draw's range is clamped to {@code 0..maxValuePerDraw}. */
+    public long maxValuePerDraw() { return maxValuePerDraw; }
+    /** Exhaustive mode: stop (incomplete) after this many runs. */
+    public long maxRuns() { return maxRuns; }
+    public List<Coverage> coverage() { return coverage; }
+
+    // ------------------------------------------------------------------ withers
+
+    public Settings withName(String v) { return toBuilder().name(v).build(); }
+    public Settings withSeed(long v) { return toBuilder().seed(v).build(); }
+    public Settings withRandomSeed() { return toBuilder().randomSeed().build(); }
+    public Settings withTries(int v) { return toBuilder().tries(v).build(); }
+    public Settings withTimeBudget(Duration v) { return toBuilder().timeBudget(v).build(); }
+    public Settings withMaxChoices(int v) { return toBuilder().maxChoices(v).build(); }
+    public Settings withShrinkMaxAttempts(int v) { return toBuilder().shrinkMaxAttempts(v).build(); }
+    public Settings withShrinkMaxTime(Duration v) { return toBuilder().shrinkMaxTime(v).build(); }
+    public Settings withMode(Mode v) { return toBuilder().mode(v).build(); }
+    public Settings withReplay(String token) { return toBuilder().replay(token).build(); }
+    public Settings withMaxSteps(int v) { return toBuilder().maxSteps(v).build(); }
+    public Settings withMaxValuePerDraw(long v) { return toBuilder().maxValuePerDraw(v).build(); }
+    public Settings withMaxRuns(long v) { return toBuilder().maxRuns(v).build(); }
+    public Settings withCoverage(Coverage... requirements) { return toBuilder().coverage(requirements).build(); }
+
+    /**
+     * Applies the JVM system properties {@code nestcheck.seed} (a long, or {@code random}),
+     * {@code nestcheck.tries}, {@code nestcheck.time} (e.g. {@code 500ms}, {@code 30s}, {@code 2m},
+     * {@code 1h}), {@code nestcheck.replay} (a token), {@code nestcheck.mode} ({@code random} or
+     * {@code exhaustive}), {@code nestcheck.shrinkAttempts} and {@code nestcheck.shrinkTime}.
+     * A time given without tries means "run for that long": tries becomes unlimited.
+     *
+     * @throws IllegalArgumentException naming the property when a value cannot be parsed
+     */
+    public Settings withSystemOverrides() {
+        Builder b = toBuilder();
+        String v;
+        if ((v = sys("nestcheck.seed")) != null) {
+            if (v.equalsIgnoreCase("random")) {
+                b.randomSeed();
+            } else {
+                b.seed(parseLong("nestcheck.seed", v));
+            }
+        }
+        if ((v = sys("nestcheck.time")) != null) {
+            b.timeBudget(parseDuration("nestcheck.time", v));
+            if (sys("nestcheck.tries") == null) {
+                b.tries(Integer.MAX_VALUE);
+            }
+        }
+        if ((v = sys("nestcheck.tries")) != null) {
+            b.tries((int) parseLong("nestcheck.tries", v));
+        }
+        if ((v = sys("nestcheck.replay")) != null) {
+            b.replay(v);
+        }
+        if ((v = sys("nestcheck.mode")) != null) {
+            try {
+                b.mode(Mode.valueOf(v.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("nestcheck.mode: '" + v + "' is not random or exhaustive");
+            }
+        }
+        if ((v = sys("nestcheck.shrinkAttempts")) != null) {
+            b.shrinkMaxAttempts((int) parseLong("nestcheck.shrinkAttempts", v));
+        }
+        if ((v = sys("nestcheck.shrinkTime")) != null) {
+            b.shrinkMaxTime(parseDuration("nestcheck.shrinkTime", v));
+        }
+        return b.build();
+    }
+
+    private static String sys(String key) {
+        String v = System.getProperty(key);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static long parseLong(String key, String v) {
+        try {
+            return Long.parseLong(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a number");
+        }
+    }
+
+    /** Parses {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h} or an ISO-8601 duration ({@code PT30S}). */
+    public static Duration parseDuration(String key, String text) {
+        String v = text.strip().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "ms": return Duration.ofMillis(n);
+                case "s": return Duration.ofSeconds(n);
+                case "m": return Duration.ofMinutes(n);
+                default: return Duration.ofHours(n);
+            }
+        }
+        try {
+            return Duration.parse(text.strip());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + ": cannot parse duration '" + text
+                    + "' (use e.g. 500ms, 30s, 2m, 1h)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Settings[" + (name == null ? "" : name + ", ") + mode + ", seed=" + (seed == null ? "random" : seed)
+                + ", tries=" + tries + (timeBudget == null ? "" : ", time=" + timeBudget)
+                + (replay == null ? "" : ", replay=" + replay) + "]";
+    }
+
+    /** Mutable builder; {@link #build()} validates. */
+    public static final class Builder {
+        private String name;
+        private Long seed;
+        private int tries = 100;
+        private Duration timeBudget;
+        private int maxChoices = 20_000;
+        private int shrinkMaxAttempts = 10_000;
+        private Duration shrinkMaxTime = Duration.ofSeconds(60);
+        private Mode mode = Mode.RANDOM;
+        private String replay;
+        private int maxSteps = 5;
+        private long maxValuePerDraw = 3;
+        private long maxRuns = 1_000_000;
+        private List<Coverage> coverage = new ArrayList<>();
+
+        private Builder() { }
+
+        public Builder name(String v) { name = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder randomSeed() { seed = null; return this; }
+        public Builder tries(int v) { tries = v; return this; }
+        public Builder timeBudget(Duration v) { timeBudget = v; return this; }
+        public Builder maxChoices(int v) { maxChoices = v; return this; }
+        public Builder shrinkMaxAttempts(int v) { shrinkMaxAttempts = v; return this; }
+        public Builder shrinkMaxTime(Duration v) { shrinkMaxTime = v; return this; }
+        public Builder mode(Mode v) { mode = v; return this; }
+        public Builder replay(String v) { replay = v == null || v.isBlank() ? null : v.strip(); return this; }
+        public Builder maxSteps(int v) { maxSteps = v; return this; }
+        public Builder maxValuePerDraw(long v) { maxValuePerDraw = v; return this; }
+        public Builder maxRuns(long v) { maxRuns = v; return this; }
+        public Builder coverage(Coverage... v) { coverage.addAll(List.of(v)); return this; }
+
+        public Settings build() {
+            check(tries >= 0, "tries must be >= 0");
+            check(maxChoices > 0, "maxChoices must be > 0");
+            check(shrinkMaxAttempts >= 0, "shrinkMaxAttempts must be >= 0");
+            check(shrinkMaxTime != null && !shrinkMaxTime.isNegative(), "shrinkMaxTime must be >= 0");
+            check(timeBudget == null || !timeBudget.isNegative(), "timeBudget must be >= 0");
+            check(mode != null, "mode must not be null");
+            check(maxSteps >= 0, "maxSteps must be >= 0");
+            check(maxValuePerDraw >= 0, "maxValuePerDraw must be >= 0");
+            check(maxRuns > 0, "maxRuns must be > 0");
+            return new Settings(this);
+        }
+
+        private static void check(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException("Settings: " + message);
+            }
+        }
+    }
+}

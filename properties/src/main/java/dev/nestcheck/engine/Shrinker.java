@@ -1,0 +1,250 @@
+package dev.nestcheck.engine;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.LongPredicate;
+
+/**
+ * Shrinks a failing choice sequence, minithesis-style: it only ever edits choices and re-runs the
+ * property, keeping an edit when the property still fails the same way. "Smaller" is shortlex order
+ * (shorter first, then lexicographically smaller), which every pass strictly decreases, so the loop of
+ * passes terminates; it stops at a fixpoint or when the attempt or time budget runs out.
+ *
+ * <p>Passes: delete blocks of 8, 4, 2, 1 choices (also with the choice before the block lowered by one,
+ * for length-prefixed encodings); set blocks of 8, 4, 2 to zero; minimise each choice by binary search;
+ * swap out-of-order choices at distance 2 and 1, and lower one of them while raising the other by the same
+ * amount (moves "mass" rightwards so an element can then be deleted).
+ */
+final class Shrinker {
+
+    /** The result of running one candidate: whether it failed the same way, and the choices it used. */
+    record Outcome(boolean interesting, long[] choices, Throwable failure) { }
+
+    @FunctionalInterface
+    interface TestFunction {
+        Outcome run(long[] candidate);
+    }
+
+    private static final long[] NOT_INTERESTING = new long[0];
+    private static final long CACHE_LIMIT = 4_000_000;   // total cached choices before the cache is reset
+
+    /** Unwinds the passes when the budget runs out. */
+    private static final class BudgetExhausted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BudgetExhausted() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** A cache key comparing sequences by content (callers never mutate an array after passing it). */
+    private static final class Key {
+        final long[] choices;
+        final int hash;
+
+        Key(long[] choices) {
+            this.choices = choices;
+            this.hash = Arrays.hashCode(choices);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && ((Key) o).hash == hash && Arrays.equals(((Key) o).choices, choices);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private final TestFunction test;
+    private final int maxAttempts;
+    private final long maxNanos;
+    private final Map<Key, long[]> cache = new HashMap<>();   // candidate -> used choices, or NOT_INTERESTING
+    private long cachedChoices;
+    private long startNanos;
+
+    long[] best;
+    Throwable bestFailure;
+    int attempts;
+    boolean budgetExhausted;
+    Duration spent = Duration.ZERO;
+
+    Shrinker(long[] failing, Throwable failure, TestFunction test, int maxAttempts, Duration maxTime) {
+        this.best = failing.clone();
+        this.bestFailure = failure;
+        this.test = test;
+        this.maxAttempts = maxAttempts;
+        this.maxNanos = maxTime.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : maxTime.toNanos();
+    }
+
+    /** Runs the passes to a fixpoint or until the budget is spent; the result is in {@link #best}. */
+    void shrink() {
+        startNanos = System.nanoTime();
+        try {
+            long[] previous = null;
+            while (!Arrays.equals(previous, best)) {
+                previous = best;
+                deleteBlocks();
+                zeroBlocks();
+                minimiseEach();
+                swapAndRedistribute();
+            }
+        } catch (BudgetExhausted e) {
+            budgetExhausted = true;
+        }
+        spent = Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    static int shortlex(long[] a, long[] b) {
+        return a.length != b.length ? Integer.compare(a.length, b.length) : Arrays.compare(a, b);
+    }
+
+    /**
+     * True if the candidate fails the same way and what it used is no worse than the current best
+     * (adopting it if it is better). Results are cached, so revisiting a sequence costs nothing.
+     */
+    private boolean consider(long[] candidate) {
+        if (Arrays.equals(candidate, best)) {
+            return true;
+        }
+        Key key = new Key(candidate);
+        long[] used = cache.get(key);
+        if (used == null) {
+            if (attempts >= maxAttempts || System.nanoTime() - startNanos > maxNanos) {
+                throw new BudgetExhausted();
+            }
+            attempts++;
+            Outcome o = test.run(candidate);
+            used = o.interesting() ? o.choices() : NOT_INTERESTING;
+            remember(key, used);
+            if (o.interesting() && !Arrays.equals(o.choices(), candidate)) {
+                remember(new Key(o.choices()), o.choices());
+            }
+            if (o.interesting() && shortlex(o.choices(), best) < 0) {
+                best = o.choices();
+                bestFailure = o.failure();
+            }
+        }
+        return used != NOT_INTERESTING && shortlex(used, best) <= 0;
+    }
+
+    private void remember(Key key, long[] used) {
+        cachedChoices += key.choices.length + used.length;
+        if (cachedChoices > CACHE_LIMIT) {
+            cache.clear();
+            cachedChoices = 0;
+        }
+        cache.put(key, used);
+    }
+
+    /** Like minithesis' bin_search_down: assumes {@code f(hi)} holds and finds a small {@code v} with f(v). */
+    private static void binarySearchDown(long lo, long hi, LongPredicate f) {
+        if (f.test(lo)) {
+            return;
+        }
+        while (lo + 1 < hi) {
+            long mid = lo + (hi - lo) / 2;
+            if (f.test(mid)) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+    }
+
+    private boolean replace(int i, long v) {
+        if (i >= best.length) {
+            return false;
+        }
+        long[] a = best.clone();
+        a[i] = v;
+        return consider(a);
+    }
+
+    private boolean replace(int i, long vi, int j, long vj) {
+        if (i >= best.length || j >= best.length) {
+            return false;
+        }
+        long[] a = best.clone();
+        a[i] = vi;
+        a[j] = vj;
+        return consider(a);
+    }
+
+    private void deleteBlocks() {
+        for (int k = 8; k > 0; k /= 2) {
+            int i = best.length - k;
+            while (true) {
+                i = Math.min(i, best.length - k);
+                if (i < 0) {
+                    break;
+                }
+                long[] attempt = new long[best.length - k];
+                System.arraycopy(best, 0, attempt, 0, i);
+                System.arraycopy(best, i + k, attempt, i, best.length - i - k);
+                if (consider(attempt)) {
+                    continue;   // the block that slid into position i gets its turn
+                }
+                if (i > 0 && attempt[i - 1] > 0) {
+                    long[] lowered = attempt.clone();
+                    lowered[i - 1]--;
+                    if (consider(lowered)) {
+                        continue;
+                    }
+                }
+                i--;
+            }
+        }
+    }
+
+    private void zeroBlocks() {
+        for (int k = 8; k > 1; k /= 2) {
+            int i = best.length - k;
+            while (true) {
+                i = Math.min(i, best.length - k);
+                if (i < 0) {
+                    break;
+                }
+                long[] a = best.clone();
+                Arrays.fill(a, i, i + k, 0);
+                i -= consider(a) ? k : 1;
+            }
+        }
+    }
+
+    private void minimiseEach() {
+        for (int i = best.length - 1; i >= 0; i--) {
+            if (i < best.length) {
+                int index = i;
+                binarySearchDown(0, best[i], v -> replace(index, v));
+            }
+        }
+    }
+
+    private void swapAndRedistribute() {
+        for (int k = 2; k >= 1; k--) {
+            for (int i = best.length - 1 - k; i >= 0; i--) {
+                int j = i + k;
+                if (j >= best.length) {
+                    continue;
+                }
+                if (best[i] > best[j]) {
+                    replace(i, best[j], j, best[i]);
+                }
+                if (j < best.length && best[i] > 0) {
+                    long pi = best[i];
+                    long pj = best[j];
+                    int fi = i;
+                    binarySearchDown(0, pi, v -> {
+                        long raised = pj + (pi - v);
+                        return raised >= 0 && replace(fi, v, j, raised);
+                    });
+                }
+            }
+        }
+    }
+}
