@@ -218,7 +218,9 @@ public final class GenerationalVmidAllocator {
             }
         }
 
-        // Next-fit, upward from the index handed out last, no wrap-around.
+        // Next-fit, upward from the index handed out last, no wrap-around. (Within a
+        // generation bits are only ever set, and every index in [1, curIdx] is set, so this
+        // picks the lowest free index, the same as a first-fit search would.)
         int idx = nextClearBit(inUse, curIdx);
         if (idx == numIndices) {
             gen = generation.addAndGet(firstVersion);
@@ -240,9 +242,8 @@ public final class GenerationalVmidAllocator {
     /**
      * KVM-4, after the generation has advanced: the in-use set becomes the pinned indices
      * plus, per CPU, what it runs, or, when it has run nothing since the last rollover
-     * (active 0), what it reserved then. Every active word becomes 0. The next-fit search
-     * restarts at 1. (The kernel also broadcasts a TLB flush of all VMIDs here; the
-     * rollover count is that record.) Under lock.
+     * (active 0), what it reserved then. Every active word becomes 0. (The kernel also
+     * broadcasts a TLB flush of all VMIDs here; the rollover count is that record.) Under lock.
      */
     private void flushContext() {
         System.arraycopy(pinnedMap, 0, inUse, 0, inUse.length);
@@ -255,7 +256,7 @@ public final class GenerationalVmidAllocator {
             setBit(inUse, index(vmid));
             reserved[cpu] = vmid;
         }
-        curIdx = 1;
+        // The search restarts at 1: the caller searches from 1 and moves curIdx to what it finds.
     }
 
     /** Every CPU reservation equal to the VM's old word moves to the new generation. Under lock. */
