@@ -1,0 +1,789 @@
+package dev.nestcheck.model;
+
+import dev.nestcheck.spec.Cmd;
+import dev.nestcheck.spec.DataType;
+import dev.nestcheck.spec.Errno;
+import dev.nestcheck.spec.HwptFlags;
+import dev.nestcheck.spec.Issued;
+import dev.nestcheck.spec.NestingImplementation;
+import dev.nestcheck.spec.ObjectKind;
+import dev.nestcheck.spec.Op;
+import dev.nestcheck.spec.Outcome;
+import dev.nestcheck.spec.Platform;
+import dev.nestcheck.spec.Policy;
+import dev.nestcheck.spec.SmmuSpec;
+import dev.nestcheck.spec.Snapshot;
+import dev.nestcheck.spec.Snapshot.Owner;
+import dev.nestcheck.spec.Snapshot.OwnerKind;
+import dev.nestcheck.spec.Snapshot.Ste;
+import dev.nestcheck.spec.SteKind;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static dev.nestcheck.spec.Errno.EBADF;
+import static dev.nestcheck.spec.Errno.EBUSY;
+import static dev.nestcheck.spec.Errno.EEXIST;
+import static dev.nestcheck.spec.Errno.EINVAL;
+import static dev.nestcheck.spec.Errno.EIO;
+import static dev.nestcheck.spec.Errno.ENOENT;
+import static dev.nestcheck.spec.Errno.ENOSPC;
+import static dev.nestcheck.spec.Errno.EOPNOTSUPP;
+import static dev.nestcheck.spec.ObjectKind.DEVICE;
+import static dev.nestcheck.spec.ObjectKind.HWPT_NESTED;
+import static dev.nestcheck.spec.ObjectKind.HWPT_PAGING;
+import static dev.nestcheck.spec.ObjectKind.IOAS;
+import static dev.nestcheck.spec.ObjectKind.VDEVICE;
+import static dev.nestcheck.spec.ObjectKind.VIOMMU;
+
+/**
+ * The reference model: RULES.md made executable, one method per rule, named after its rule ID
+ * ({@code nest2_validateVste} decides NEST-2). Every check of an operation runs before any
+ * change, so a failed operation changes nothing; a failed check throws {@link Rejected}, which
+ * {@link #execute} turns into the errno and the rule that decided it. State is kept in plain
+ * collections, and whatever is cheap to derive (reference counts, bindings, STEs, the VMID an
+ * object uses) is derived by scanning rather than stored.
+ */
+public final class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome> {
+    /** NEST-2.2: the vSTE bits a guest may set (kernel: STRTAB_STE_{0,1}_NESTING_ALLOWED). */
+    static final long VSTE0_ALLOWED = 0xF80F_FFFF_FFFF_FFFFL;
+    static final long VSTE1_ALLOWED = 0x0000_0000_3800_00FFL;
+    /** NEST-2.4: word1 bits 29:28. */
+    static final long VSTE1_EATS = 0x3L << 28;
+    /** NEST-2.3: the Config values a guest may use. */
+    static final int CONFIG_ABORT = 0, CONFIG_BYPASS = 4, CONFIG_TRANSLATE = 5;
+    /** INV-3: converted commands per batch (the kernel's CMDQ_BATCH_ENTRIES - 1). */
+    static final int BATCH = 63;
+
+    /** An iommufd context (OBJ-1): its objects, its tombstoned IDs (OBJ-5) and its VM (KVM-8; 0: none). */
+    private static final class Ctx {
+        final int number;
+        final TreeMap<Integer, Obj> objects = new TreeMap<>();
+        final TreeSet<Integer> tombstones = new TreeSet<>();
+        int vm;
+
+        Ctx(int number) {
+            this.number = number;
+        }
+    }
+
+    /**
+     * An object and the fields the rules name (as in {@link Snapshot.Obj}), plus a nested domain's
+     * ATS decision (NEST-2.5), which cannot be derived because EATS is cleared from the stored word.
+     */
+    private record Obj(ObjectKind kind, int ref, int smmu, boolean nestParent, long vste0, long vste1,
+                       boolean ats, long virtId, int device) {
+        static Obj device(int platformDevice, int smmu) {
+            return new Obj(DEVICE, 0, smmu, false, 0, 0, false, 0, platformDevice);
+        }
+
+        static Obj ioas() {
+            return new Obj(IOAS, 0, -1, false, 0, 0, false, 0, -1);
+        }
+
+        static Obj paging(int ioas, int smmu, boolean nestParent) {
+            return new Obj(HWPT_PAGING, ioas, smmu, nestParent, 0, 0, false, 0, -1);
+        }
+
+        static Obj viommu(int parent, int smmu) {
+            return new Obj(VIOMMU, parent, smmu, false, 0, 0, false, 0, -1);
+        }
+
+        static Obj nested(int viommu, int smmu, long vste0, long vste1, boolean ats) {
+            return new Obj(HWPT_NESTED, viommu, smmu, false, vste0, vste1, ats, 0, -1);
+        }
+
+        static Obj vdevice(int viommu, int smmu, long virtId, int deviceObject) {
+            return new Obj(VDEVICE, viommu, smmu, false, 0, 0, false, virtId, deviceObject);
+        }
+
+        /** NEST-2.3: Config, word0 bits 3:1 (0 for an abort vSTE, which is stored zeroed). */
+        int config() {
+            return (int) ((vste0 >>> 1) & 7);
+        }
+
+        Snapshot.Obj toSnapshot() {
+            return new Snapshot.Obj(kind, ref, smmu, nestParent, vste0, vste1, virtId, device);
+        }
+    }
+
+    /** A failed check: the errno and the rule that decided it. */
+    private static final class Rejected extends RuntimeException {
+        final Errno errno;
+        final String rule;
+
+        Rejected(Errno errno, String rule) {
+            super(rule + " " + errno, null, false, false);
+            this.errno = errno;
+            this.rule = rule;
+        }
+    }
+
+    private final Platform platform;
+    /** OBJ-0: open contexts by number; a closed context is gone (EBADF). */
+    private final TreeMap<Integer, Ctx> contexts = new TreeMap<>();
+    private int nextContext = 1;
+    /** ATT-1: platform device → the HWPT ID it is attached to, in the context it is bound to. */
+    private final TreeMap<Integer, Integer> attachments = new TreeMap<>();
+    /** VMID-1, VMID-4: per SMMU, each VMID in use and its owner. */
+    private final List<TreeMap<Integer, Owner>> vmids = new ArrayList<>();
+    /** TLB-1: per SMMU, the VMIDs that may have cached entries. */
+    private final List<TreeSet<Integer>> tlb = new ArrayList<>();
+    private final KvmVmids kvm;
+    /** OBS-1: the commands the current operation issued, in order. */
+    private final List<Issued> issued = new ArrayList<>();
+
+    public ReferenceModel(Platform platform) {
+        this.platform = platform;
+        for (int i = 0; i < platform.smmus().size(); i++) {
+            vmids.add(new TreeMap<>());
+            tlb.add(new TreeSet<>());
+        }
+        this.kvm = new KvmVmids(platform.kvm());
+    }
+
+    @Override
+    public Outcome execute(Op op) {
+        issued.clear();
+        Outcome outcome;
+        try {
+            outcome = op.accept(this);
+        } catch (Rejected r) {
+            outcome = Outcome.fail(r.errno, r.rule);
+            if (op instanceof Op.Invalidate) outcome = outcome.withEntryNum(0); // INV-1: always reports entryNum
+        }
+        return outcome.withIssued(issued);
+    }
+
+    private static void require(boolean ok, Errno errno, String rule) {
+        if (!ok) throw new Rejected(errno, rule);
+    }
+
+    // ---------------------------------------------------------------- OBJ
+
+    /** OBJ-0: contexts are numbered 1, 2, ... in opening order, never reused. */
+    @Override
+    public Outcome open(Op.Open op) {
+        int number = nextContext++;
+        contexts.put(number, new Ctx(number));
+        return Outcome.ok(number, "OBJ-0");
+    }
+
+    /** OBJ-1: an operation on a closed or unknown context → EBADF. */
+    private Ctx obj1_context(int number) {
+        Ctx c = contexts.get(number);
+        require(c != null, EBADF, "OBJ-1");
+        return c;
+    }
+
+    /** OBJ-1: a new object takes the lowest ID that is neither live nor tombstoned. */
+    private static int obj1_lowestFreeId(Ctx c) {
+        int id = 1;
+        while (c.objects.containsKey(id) || c.tombstones.contains(id)) id++;
+        return id;
+    }
+
+    /** OBJ-4: the object with this ID if it has this kind, else null (the caller names the errno). */
+    private static Obj obj4_find(Ctx c, int id, ObjectKind kind) {
+        Obj o = c.objects.get(id);
+        return o != null && o.kind() == kind ? o : null;
+    }
+
+    /** OBJ-2: whether another object or a device attachment references object {@code id}. */
+    private boolean obj2_isReferenced(Ctx c, int id) {
+        for (Obj o : c.objects.values()) {
+            if (o.ref() == id) return true; // ref is 0 for kinds that reference nothing; IDs start at 1
+            if (o.kind() == VDEVICE && o.device() == id) return true;
+            if (o.kind() == DEVICE && Integer.valueOf(id).equals(attachments.get(o.device()))) return true;
+        }
+        return false;
+    }
+
+    /**
+     * OBJ-3 DESTROY: unknown or tombstoned → ENOENT; a DEVICE → EBUSY; referenced → EBUSY;
+     * otherwise removed, with its VMID consequences (VMID-5).
+     */
+    @Override
+    public Outcome destroy(Op.Destroy op) {
+        Ctx c = obj1_context(op.ctx());
+        Obj o = c.objects.get(op.id());
+        require(o != null, ENOENT, "OBJ-3");
+        require(o.kind() != DEVICE, EBUSY, "OBJ-3");
+        require(!obj2_isReferenced(c, op.id()), EBUSY, "OBJ-3");
+        obj3_remove(c, op.id());
+        return Outcome.ok("OBJ-3");
+    }
+
+    /** OBJ-3: remove an unreferenced object and release what it owned (VMID-5). */
+    private void obj3_remove(Ctx c, int id) {
+        Obj o = c.objects.remove(id);
+        vmid5_releaseOwnedBy(c, id, o);
+    }
+
+    /** OBJ-5 BIND: a device is bound to at most one context → EBUSY. */
+    @Override
+    public Outcome bind(Op.Bind op) {
+        Ctx c = obj1_context(op.ctx());
+        // Model decision (OBJ-5): a device the platform does not have → ENOENT.
+        require(op.device() >= 0 && op.device() < platform.devices().size(), ENOENT, "OBJ-5");
+        require(obj5_boundContext(op.device()) == 0, EBUSY, "OBJ-5");
+        int id = obj1_lowestFreeId(c);
+        c.objects.put(id, Obj.device(op.device(), platform.device(op.device()).smmu()));
+        return Outcome.ok(id, "OBJ-5");
+    }
+
+    /** OBJ-5 UNBIND(ctx, deviceId): unknown DEVICE → ENOENT (OBJ-4). */
+    @Override
+    public Outcome unbind(Op.Unbind op) {
+        Ctx c = obj1_context(op.ctx());
+        require(obj4_find(c, op.dev(), DEVICE) != null, ENOENT, "OBJ-5");
+        obj5_unbind(c, op.dev());
+        return Outcome.ok("OBJ-5");
+    }
+
+    /** OBJ-5: detach, destroy the device's VDEVICE and tombstone its ID, then remove the DEVICE. */
+    private void obj5_unbind(Ctx c, int deviceId) {
+        attachments.remove(c.objects.get(deviceId).device());
+        for (int id : new ArrayList<>(c.objects.keySet())) {
+            Obj o = c.objects.get(id);
+            if (o.kind() == VDEVICE && o.device() == deviceId) {
+                obj3_remove(c, id);
+                c.tombstones.add(id);
+            }
+        }
+        c.objects.remove(deviceId);
+    }
+
+    /** OBJ-5: the context a platform device is bound to (0: none), found by scanning. */
+    private int obj5_boundContext(int device) {
+        for (Ctx c : contexts.values())
+            for (Obj o : c.objects.values())
+                if (o.kind() == DEVICE && o.device() == device) return c.number;
+        return 0;
+    }
+
+    /** OBJ-5: the DEVICE object ID of a bound platform device (0: unbound). */
+    private int obj5_deviceObjectId(int device) {
+        int ctx = obj5_boundContext(device);
+        if (ctx == 0) return 0;
+        for (Map.Entry<Integer, Obj> e : contexts.get(ctx).objects.entrySet())
+            if (e.getValue().kind() == DEVICE && e.getValue().device() == device) return e.getKey();
+        return 0;
+    }
+
+    /** OBJ-6: IOAS_ALLOC always succeeds. */
+    @Override
+    public Outcome ioasAlloc(Op.IoasAlloc op) {
+        Ctx c = obj1_context(op.ctx());
+        int id = obj1_lowestFreeId(c);
+        c.objects.put(id, Obj.ioas());
+        return Outcome.ok(id, "OBJ-6");
+    }
+
+    /**
+     * OBJ-7 CLOSE, in the contract's order (Linux's release of /dev/iommu): unbind every device by
+     * increasing DEVICE ID; then passes over the IDs in increasing order, destroying each object
+     * that nothing references at the moment it is reached (so a pass may free a higher ID for
+     * itself, as xa_for_each in iommufd_fops_release does); then the KVM binding ends.
+     */
+    @Override
+    public Outcome close(Op.Close op) {
+        Ctx c = obj1_context(op.ctx());
+        for (int id : new ArrayList<>(c.objects.keySet()))
+            if (c.objects.get(id).kind() == DEVICE) obj5_unbind(c, id);
+        while (!c.objects.isEmpty()) {
+            boolean destroyed = false;
+            for (int id : new ArrayList<>(c.objects.keySet())) {
+                if (!obj2_isReferenced(c, id)) {
+                    obj3_remove(c, id);
+                    destroyed = true;
+                }
+            }
+            if (!destroyed) throw new IllegalStateException("OBJ-7: a reference cycle in context " + c.number);
+        }
+        contexts.remove(c.number);
+        return Outcome.ok("OBJ-7");
+    }
+
+    // ---------------------------------------------------------------- HWPT, NEST
+
+    /**
+     * HWPT-1 HWPT_ALLOC: dataType NONE with data, or another dataType without data → EINVAL;
+     * dev unknown → ENOENT; pt unknown → EINVAL; then by the kind of pt.
+     */
+    @Override
+    public Outcome hwptAlloc(Op.HwptAlloc op) {
+        Ctx c = obj1_context(op.ctx());
+        // HWPT-1: "data" means a non-zero data length, as the kernel tests data_len (an empty list is none).
+        boolean hasData = op.data() != null && !op.data().isEmpty();
+        require(!(op.dataType() == DataType.NONE && hasData), EINVAL, "HWPT-1");
+        require(!(op.dataType() != DataType.NONE && !hasData), EINVAL, "HWPT-1");
+        Obj dev = obj4_find(c, op.dev(), DEVICE);
+        require(dev != null, ENOENT, "HWPT-1");
+        Obj pt = c.objects.get(op.pt());
+        require(pt != null, EINVAL, "HWPT-1");
+        if (pt.kind() == IOAS) return hwpt2_allocFromIoas(c, op, dev, hasData);
+        if (pt.kind() == VIOMMU) return nest1_allocNested(c, op, dev, pt, hasData);
+        require(pt.kind() != HWPT_PAGING, EOPNOTSUPP, "HWPT-1");
+        throw new Rejected(EINVAL, "HWPT-1");
+    }
+
+    /**
+     * HWPT-2 pt = IOAS: data → EOPNOTSUPP; flags 0 or PASID → a stage-1 domain; NEST_PARENT on
+     * an SMMU without nesting → EOPNOTSUPP; NEST_PARENT → a stage-2 domain on dev's SMMU, then
+     * the VMID rules (VMID-8); any other flags → EOPNOTSUPP.
+     */
+    private Outcome hwpt2_allocFromIoas(Ctx c, Op.HwptAlloc op, Obj dev, boolean hasData) {
+        require(!hasData, EOPNOTSUPP, "HWPT-2");
+        int id = obj1_lowestFreeId(c);
+        if (op.flags() == 0 || op.flags() == HwptFlags.PASID) {
+            c.objects.put(id, Obj.paging(op.pt(), dev.smmu(), false));
+            return Outcome.ok(id, "HWPT-2");
+        }
+        require(op.flags() == HwptFlags.NEST_PARENT, EOPNOTSUPP, "HWPT-2");
+        require(platform.smmu(dev.smmu()).nesting(), EOPNOTSUPP, "HWPT-2");
+        vmid8_takeVmidForParent(c, dev.smmu(), id);
+        c.objects.put(id, Obj.paging(op.pt(), dev.smmu(), true));
+        return Outcome.ok(id, "HWPT-2");
+    }
+
+    /**
+     * NEST-1 pt = VIOMMU: dev's SMMU not the vIOMMU's → EINVAL; flags ≠ 0 → EOPNOTSUPP; no data
+     * → EOPNOTSUPP; dataType not ARM_SMMUV3 or not 16 bytes → EINVAL; invalid vSTE → EIO.
+     * NEST-3: the nested HWPT references its vIOMMU.
+     */
+    private Outcome nest1_allocNested(Ctx c, Op.HwptAlloc op, Obj dev, Obj viommu, boolean hasData) {
+        require(dev.smmu() == viommu.smmu(), EINVAL, "NEST-1");
+        require(op.flags() == 0, EOPNOTSUPP, "NEST-1");
+        require(hasData, EOPNOTSUPP, "NEST-1");
+        require(op.dataType() == DataType.ARM_SMMUV3 && op.data().size() == 2, EINVAL, "NEST-1");
+        Obj nested = nest2_validateVste(op.pt(), viommu.smmu(), op.data().get(0), op.data().get(1));
+        int id = obj1_lowestFreeId(c);
+        c.objects.put(id, nested);
+        return Outcome.ok(id, "NEST-1");
+    }
+
+    /**
+     * NEST-2 (arm_smmu_validate_vste): V clear → both words zeroed, accepted; bits outside the
+     * allowed masks → EIO; Config not abort/bypass/translate → EIO; EATS not 0 or 1 → EIO (any
+     * Config); ATS only for Config 5 with EATS 1; EATS cleared from the stored word1.
+     */
+    private static Obj nest2_validateVste(int viommuId, int smmu, long word0, long word1) {
+        if ((word0 & 1) == 0) return Obj.nested(viommuId, smmu, 0, 0, false);
+        require((word0 & ~VSTE0_ALLOWED) == 0, EIO, "NEST-2");
+        require((word1 & ~VSTE1_ALLOWED) == 0, EIO, "NEST-2");
+        int config = (int) ((word0 >>> 1) & 7);
+        require(config == CONFIG_ABORT || config == CONFIG_BYPASS || config == CONFIG_TRANSLATE, EIO, "NEST-2");
+        long eats = (word1 & VSTE1_EATS) >>> 28;
+        require(eats == 0 || eats == 1, EIO, "NEST-2");
+        boolean ats = config == CONFIG_TRANSLATE && eats == 1;
+        return Obj.nested(viommuId, smmu, word0, word1 & ~VSTE1_EATS, ats);
+    }
+
+    // ---------------------------------------------------------------- VIOMMU, VDEV
+
+    /**
+     * VIOMMU-1: type DEFAULT → EOPNOTSUPP; dev unknown → ENOENT; type not ARM_SMMUV3, no nesting,
+     * or neither canwbs nor s2fwb → EOPNOTSUPP; hwpt unknown or not HWPT_PAGING → ENOENT; not a
+     * nest parent → EINVAL; parent on another SMMU → EINVAL; then allocation (VMID-8).
+     * VIOMMU-2: it belongs to dev's SMMU and references its parent.
+     */
+    @Override
+    public Outcome viommuAlloc(Op.ViommuAlloc op) {
+        Ctx c = obj1_context(op.ctx());
+        require(!"DEFAULT".equals(op.type()), EOPNOTSUPP, "VIOMMU-1");
+        Obj dev = obj4_find(c, op.dev(), DEVICE);
+        require(dev != null, ENOENT, "VIOMMU-1");
+        SmmuSpec smmu = platform.smmu(dev.smmu());
+        boolean canwbs = platform.device(dev.device()).canwbs();
+        require("ARM_SMMUV3".equals(op.type()) && smmu.nesting() && (canwbs || smmu.s2fwb()), EOPNOTSUPP, "VIOMMU-1");
+        Obj parent = obj4_find(c, op.hwpt(), HWPT_PAGING);
+        require(parent != null, ENOENT, "VIOMMU-1");
+        require(parent.nestParent(), EINVAL, "VIOMMU-1");
+        require(parent.smmu() == dev.smmu(), EINVAL, "VIOMMU-1");
+        int id = obj1_lowestFreeId(c);
+        if (platform.policy() == Policy.VIOMMU)
+            vmid3_allocate(dev.smmu(), new Owner(OwnerKind.VIOMMU, c.number, id));
+        c.objects.put(id, Obj.viommu(op.hwpt(), dev.smmu()));
+        return Outcome.ok(id, "VIOMMU-1");
+    }
+
+    /**
+     * VDEV-1: viommu unknown → ENOENT; dev unknown → ENOENT; another SMMU → EINVAL; dev already has
+     * a VDEVICE (in any vIOMMU) → EEXIST; virtId used in this vIOMMU → EEXIST.
+     * VDEV-2 follows: a destroyed VDEVICE no longer counts.
+     */
+    @Override
+    public Outcome vdeviceAlloc(Op.VdeviceAlloc op) {
+        Ctx c = obj1_context(op.ctx());
+        Obj viommu = obj4_find(c, op.viommu(), VIOMMU);
+        require(viommu != null, ENOENT, "VDEV-1");
+        Obj dev = obj4_find(c, op.dev(), DEVICE);
+        require(dev != null, ENOENT, "VDEV-1");
+        require(dev.smmu() == viommu.smmu(), EINVAL, "VDEV-1");
+        for (Obj o : c.objects.values()) {
+            if (o.kind() != VDEVICE) continue;
+            require(o.device() != op.dev(), EEXIST, "VDEV-1");
+            require(!(o.ref() == op.viommu() && o.virtId() == op.virtId()), EEXIST, "VDEV-1");
+        }
+        int id = obj1_lowestFreeId(c);
+        c.objects.put(id, Obj.vdevice(op.viommu(), viommu.smmu(), op.virtId(), op.dev()));
+        return Outcome.ok(id, "VDEV-1");
+    }
+
+    /** VDEV-1, INV-2: this vIOMMU's VDEVICE with this virtual ID, or null. */
+    private static Obj vdev1_find(Ctx c, int viommuId, long virtId) {
+        for (Obj o : c.objects.values())
+            if (o.kind() == VDEVICE && o.ref() == viommuId && o.virtId() == virtId) return o;
+        return null;
+    }
+
+    // ---------------------------------------------------------------- ATT
+
+    /**
+     * ATT-1 ATTACH (or replace): dev unknown → ENOENT; hwpt unknown → ENOENT; neither HWPT_PAGING
+     * nor HWPT_NESTED → EINVAL (an IOAS included: automatic domains are out of scope). ATT-4 comes
+     * before ATT-2/3 as in the kernel (iommufd_device_do_replace returns early when old == new).
+     * ATT-5 holds because every check precedes the change. TLB-1 on success.
+     */
+    @Override
+    public Outcome attach(Op.Attach op) {
+        Ctx c = obj1_context(op.ctx());
+        Obj dev = obj4_find(c, op.dev(), DEVICE);
+        require(dev != null, ENOENT, "ATT-1");
+        Obj hwpt = c.objects.get(op.hwpt());
+        require(hwpt != null, ENOENT, "ATT-1");
+        require(hwpt.kind() == HWPT_PAGING || hwpt.kind() == HWPT_NESTED, EINVAL, "ATT-1");
+        if (Integer.valueOf(op.hwpt()).equals(attachments.get(dev.device()))) return Outcome.ok("ATT-4");
+        if (hwpt.kind() == HWPT_PAGING) att2_checkPaging(dev, hwpt);
+        else att3_checkNested(c, op.dev(), dev, hwpt);
+        attachments.put(dev.device(), op.hwpt());
+        tlb1_steInstalled(dev.device());
+        return Outcome.ok("ATT-1");
+    }
+
+    /** ATT-2: a HWPT_PAGING of another SMMU → EINVAL. */
+    private static void att2_checkPaging(Obj dev, Obj hwpt) {
+        require(hwpt.smmu() == dev.smmu(), EINVAL, "ATT-2");
+    }
+
+    /**
+     * ATT-3: the nested HWPT's vIOMMU on another SMMU → EINVAL; a translate vSTE needs the device's
+     * VDEVICE in that vIOMMU → else ENOENT; abort and bypass vSTEs attach without one.
+     */
+    private static void att3_checkNested(Ctx c, int deviceId, Obj dev, Obj nested) {
+        require(nested.smmu() == dev.smmu(), EINVAL, "ATT-3");
+        if (nested.config() != CONFIG_TRANSLATE) return;
+        boolean hasVdevice = false;
+        for (Obj o : c.objects.values())
+            if (o.kind() == VDEVICE && o.device() == deviceId && o.ref() == nested.ref()) hasVdevice = true;
+        require(hasVdevice, ENOENT, "ATT-3");
+    }
+
+    /** ATT-6 DETACH: the device becomes blocked; detaching a detached device changes nothing. */
+    @Override
+    public Outcome detach(Op.Detach op) {
+        Ctx c = obj1_context(op.ctx());
+        Obj dev = obj4_find(c, op.dev(), DEVICE);
+        require(dev != null, ENOENT, "ATT-6");
+        attachments.remove(dev.device());
+        return Outcome.ok("ATT-6");
+    }
+
+    // ---------------------------------------------------------------- STE
+
+    /** STE-1..STE-5: a platform device's STE, derived from its attachment. */
+    private Ste ste(int device) {
+        Integer hwptId = attachments.get(device);
+        if (hwptId == null) return Ste.ABORT; // STE-1: unbound, detached or blocked
+        Ctx c = contexts.get(obj5_boundContext(device));
+        Obj hwpt = c.objects.get(hwptId);
+        if (hwpt.kind() == HWPT_PAGING && !hwpt.nestParent()) return new Ste(SteKind.S1, 0, 0, false); // STE-2
+        if (hwpt.kind() == HWPT_PAGING) // STE-3
+            return new Ste(SteKind.S2, vmidOf(hwpt.smmu(), vmid4_parentOwner(c, hwptId)), 0, false);
+        int vmid = vmidOf(hwpt.smmu(), vmid4_viommuOwner(c, hwpt.ref())); // STE-4
+        if (hwpt.config() == CONFIG_BYPASS) return new Ste(SteKind.S2, vmid, 0, false);
+        if (hwpt.config() == CONFIG_TRANSLATE)
+            return new Ste(SteKind.NESTED, vmid, hwpt.vste0() & S1_CONTEXT_PTR_MASK, hwpt.ats());
+        return Ste.ABORT;
+    }
+
+    // ---------------------------------------------------------------- VMID
+
+    /** VMID-4: who owns the VMID that direct S2 attachments to this nest parent use. */
+    private Owner vmid4_parentOwner(Ctx c, int parentId) {
+        switch (platform.policy()) {
+            case ICTX: return new Owner(OwnerKind.ICTX, c.number, 0);
+            case KVM_PINNED: return new Owner(OwnerKind.KVM, 0, c.vm);
+            default: return new Owner(OwnerKind.HWPT, c.number, parentId); // S2_PARENT, VIOMMU
+        }
+    }
+
+    /** VMID-4: who owns the VMID a vIOMMU's nested STEs and invalidations use. */
+    private Owner vmid4_viommuOwner(Ctx c, int viommuId) {
+        switch (platform.policy()) {
+            case S2_PARENT: return new Owner(OwnerKind.HWPT, c.number, c.objects.get(viommuId).ref());
+            case VIOMMU: return new Owner(OwnerKind.VIOMMU, c.number, viommuId);
+            case ICTX: return new Owner(OwnerKind.ICTX, c.number, 0);
+            default: return new Owner(OwnerKind.KVM, 0, c.vm); // KVM_PINNED
+        }
+    }
+
+    /** VMID-4: the VMID an owner holds on an SMMU, found by scanning the pool. */
+    private int vmidOf(int smmu, Owner owner) {
+        for (Map.Entry<Integer, Owner> e : vmids.get(smmu).entrySet())
+            if (e.getValue().equals(owner)) return e.getKey();
+        throw new IllegalStateException("VMID-4: " + owner + " holds no VMID on smmu" + smmu);
+    }
+
+    /**
+     * VMID-8: at HWPT_ALLOC(NEST_PARENT), VMID-7's binding and width checks, then VMID-6, then
+     * allocation (VMID-3) or the KVM pin (VMID-7).
+     */
+    private void vmid8_takeVmidForParent(Ctx c, int smmu, int parentId) {
+        Policy policy = platform.policy();
+        if (policy == Policy.KVM_PINNED) vmid7_checkKvm(c, smmu);
+        if (policy == Policy.ICTX || policy == Policy.KVM_PINNED) vmid6_checkOneParentPerSmmu(c, smmu);
+        if (policy == Policy.KVM_PINNED) vmid7_pin(c, smmu);
+        else vmid3_allocate(smmu, vmid4_parentOwner(c, parentId));
+    }
+
+    /**
+     * VMID-1..3: the lowest free VMID of the SMMU's pool [1, 2^vmidBits - 1] (mainline's IDA);
+     * none free → ENOSPC. TLB-3 holds because every release invalidated the value first (VMID-5).
+     */
+    private void vmid3_allocate(int smmu, Owner owner) {
+        TreeMap<Integer, Owner> pool = vmids.get(smmu);
+        for (int v = 1; v <= platform.smmu(smmu).maxVmid(); v++) {
+            if (!pool.containsKey(v)) {
+                pool.put(v, owner);
+                return;
+            }
+        }
+        throw new Rejected(ENOSPC, "VMID-3");
+    }
+
+    /** VMID-6 (ICTX, KVM_PINNED): a second nest parent of the context on the same SMMU → EBUSY. */
+    private static void vmid6_checkOneParentPerSmmu(Ctx c, int smmu) {
+        for (Obj o : c.objects.values())
+            require(!(o.kind() == HWPT_PAGING && o.nestParent() && o.smmu() == smmu), EBUSY, "VMID-6");
+    }
+
+    /** VMID-7 (KVM_PINNED): unbound context → EINVAL; SMMU narrower than KVM's VMIDs → EOPNOTSUPP. */
+    private void vmid7_checkKvm(Ctx c, int smmu) {
+        require(c.vm != 0, EINVAL, "VMID-7");
+        require(platform.smmu(smmu).vmidBits() >= platform.kvm().vmidBits(), EOPNOTSUPP, "VMID-7");
+    }
+
+    /** VMID-7 (KVM_PINNED): pin the VM's KVM VMID (KVM-5) and use its index on the SMMU; failure → ENOSPC. */
+    private void vmid7_pin(Ctx c, int smmu) {
+        int index = kvm.kvm5_pin(c.vm);
+        require(index != 0, ENOSPC, "VMID-7");
+        vmids.get(smmu).put(index, new Owner(OwnerKind.KVM, 0, c.vm));
+    }
+
+    /**
+     * VMID-5: what removing an object releases. A nest parent: its own VMID (S2_PARENT, VIOMMU),
+     * the pair's VMID when it was the pair's last nest parent (ICTX), or its KVM pin (KVM_PINNED,
+     * invalidated before the unpin). A vIOMMU under VIOMMU: its own.
+     */
+    private void vmid5_releaseOwnedBy(Ctx c, int id, Obj o) {
+        Policy policy = platform.policy();
+        if (o.kind() == VIOMMU && policy == Policy.VIOMMU) vmid5_release(o.smmu(), new Owner(OwnerKind.VIOMMU, c.number, id));
+        if (o.kind() != HWPT_PAGING || !o.nestParent()) return;
+        if (policy == Policy.S2_PARENT || policy == Policy.VIOMMU) vmid5_release(o.smmu(), vmid4_parentOwner(c, id));
+        if (policy == Policy.ICTX && !vmid5_pairHasNestParent(c, o.smmu())) vmid5_release(o.smmu(), vmid4_parentOwner(c, id));
+        if (policy == Policy.KVM_PINNED) {
+            vmid5_release(o.smmu(), vmid4_parentOwner(c, id));
+            kvm.kvm5_unpin(c.vm);
+        }
+    }
+
+    /** VMID-5 (ICTX): whether the (context, SMMU) pair still has a nest parent. */
+    private static boolean vmid5_pairHasNestParent(Ctx c, int smmu) {
+        for (Obj o : c.objects.values())
+            if (o.kind() == HWPT_PAGING && o.nestParent() && o.smmu() == smmu) return true;
+        return false;
+    }
+
+    /** VMID-5: TLBI_S12_VMALL(v) then CMD_SYNC to the SMMU (TLB-2 drops v), then v is free. */
+    private void vmid5_release(int smmu, Owner owner) {
+        int v = vmidOf(smmu, owner);
+        issue(smmu, Cmd.tlbiS12Vmall(v));
+        issue(smmu, Cmd.sync());
+        vmids.get(smmu).remove(v);
+    }
+
+    // ---------------------------------------------------------------- TLB
+
+    /** OBS-1: issue one command to an SMMU; a CMD_SYNC completes the SMMU's earlier ones (TLB-2). */
+    private void issue(int smmu, Cmd cmd) {
+        issued.add(new Issued(smmu, cmd));
+        if (cmd.opcode() == Cmd.CMD_SYNC) tlb2_completeBeforeSync(smmu);
+    }
+
+    /**
+     * TLB-2: at a CMD_SYNC, each TLBI_S12_VMALL(v) issued to that SMMU since its previous CMD_SYNC
+     * removes v from the TLB set, and each TLBI_NSNH_ALL empties it.
+     */
+    private void tlb2_completeBeforeSync(int smmu) {
+        for (int i = issued.size() - 2; i >= 0; i--) {
+            Issued earlier = issued.get(i);
+            if (earlier.smmu() != smmu) continue;
+            if (earlier.cmd().opcode() == Cmd.CMD_SYNC) break;
+            if (earlier.cmd().opcode() == Cmd.TLBI_S12_VMALL) tlb.get(smmu).remove(earlier.cmd().vmid());
+            if (earlier.cmd().opcode() == Cmd.TLBI_NSNH_ALL) tlb.get(smmu).clear();
+        }
+    }
+
+    /** TLB-1: installing an S2 or NESTED STE adds its VMID to the SMMU's TLB set. */
+    private void tlb1_steInstalled(int device) {
+        Ste ste = ste(device);
+        if (ste.kind() == SteKind.S2 || ste.kind() == SteKind.NESTED)
+            tlb.get(platform.device(device).smmu()).add(ste.vmid());
+    }
+
+    // ---------------------------------------------------------------- INV
+
+    /**
+     * INV-1 INVALIDATE: id unknown → ENOENT; a HWPT_NESTED → EOPNOTSUPP; any other non-VIOMMU →
+     * EINVAL; dataType not ARM_SMMUV3 → EINVAL; no commands → EINVAL. entryNum is always set.
+     * Then INV-2 conversion and INV-3 batching.
+     */
+    @Override
+    public Outcome invalidate(Op.Invalidate op) {
+        Ctx c = obj1_context(op.ctx());
+        Obj target = c.objects.get(op.id());
+        require(target != null, ENOENT, "INV-1");
+        require(target.kind() != HWPT_NESTED, EOPNOTSUPP, "INV-1");
+        require(target.kind() == VIOMMU, EINVAL, "INV-1");
+        require(op.dataType() == DataType.ARM_SMMUV3, EINVAL, "INV-1");
+        require(!op.commands().isEmpty(), EINVAL, "INV-1");
+        return inv3_convertAndIssue(c, op.id(), target.smmu(), op.commands());
+    }
+
+    /**
+     * INV-3 (arm_vsmmu_cache_invalidate): convert one command at a time; after every 63 converted
+     * commands, and after the last, issue them with a CMD_SYNC. On the first failing command i:
+     * its errno, entryNum = i, and the commands converted since the last issued batch are never
+     * issued. On success entryNum = count.
+     */
+    private Outcome inv3_convertAndIssue(Ctx c, int viommuId, int smmu, List<Cmd> commands) {
+        int vmid = vmidOf(smmu, vmid4_viommuOwner(c, viommuId));
+        List<Cmd> batch = new ArrayList<>();
+        for (int i = 0; i < commands.size(); i++) {
+            Cmd converted = inv2_convert(c, viommuId, vmid, commands.get(i));
+            if (converted == null) return Outcome.fail(EIO, "INV-2").withEntryNum(i);
+            batch.add(converted);
+            if (batch.size() == BATCH || i == commands.size() - 1) {
+                for (Cmd cmd : batch) issue(smmu, cmd);
+                issue(smmu, Cmd.sync());
+                batch.clear();
+            }
+        }
+        return Outcome.ok("INV-3").withEntryNum(commands.size());
+    }
+
+    /**
+     * INV-2 (arm_vsmmu_convert_user_cmd): TLBI_NH_* get the vIOMMU's VMID; TLBI_NSNH_ALL becomes
+     * TLBI_NH_ALL with that VMID and nothing else; ATC_INV and CFGI_CD* get the physical stream ID
+     * of the VDEVICE whose virtual ID they carry. Returns null for EIO (unknown virtual ID, or any
+     * other opcode).
+     */
+    private Cmd inv2_convert(Ctx c, int viommuId, int vmid, Cmd cmd) {
+        switch (cmd.opcode()) {
+            case Cmd.TLBI_NH_ALL:
+            case Cmd.TLBI_NH_ASID:
+            case Cmd.TLBI_NH_VA:
+            case Cmd.TLBI_NH_VAA:
+                return cmd.withVmid(vmid);
+            case Cmd.TLBI_NSNH_ALL:
+                return new Cmd(Cmd.TLBI_NH_ALL, 0).withVmid(vmid);
+            case Cmd.ATC_INV:
+            case Cmd.CFGI_CD:
+            case Cmd.CFGI_CD_ALL:
+                Obj vdev = vdev1_find(c, viommuId, cmd.sid());
+                if (vdev == null) return null;
+                long streamId = platform.device(c.objects.get(vdev.device()).device()).streamId();
+                return new Cmd((cmd.word0() & ~Cmd.SID_MASK) | (streamId << 32), cmd.word1());
+            default:
+                return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- KVM
+
+    /** KVM-1: a new VM has no VMID. */
+    @Override
+    public Outcome kvmVmCreate(Op.KvmVmCreate op) {
+        return Outcome.ok(kvm.kvm1_create(), "KVM-1");
+    }
+
+    /** KVM-7: unknown → ENOENT; bound to a context → EBUSY; else its CPUs stop and it is gone. */
+    @Override
+    public Outcome kvmVmDestroy(Op.KvmVmDestroy op) {
+        require(kvm.vms.containsKey(op.vm()), ENOENT, "KVM-7");
+        require(kvm8_boundContext(op.vm()) == 0, EBUSY, "KVM-7");
+        kvm.kvm7_destroy(op.vm());
+        return Outcome.ok("KVM-7");
+    }
+
+    /** KVM-8 KVM_BIND: vm unknown → ENOENT; context already bound or VM already bound → EBUSY. */
+    @Override
+    public Outcome kvmBind(Op.KvmBind op) {
+        Ctx c = obj1_context(op.ctx());
+        require(kvm.vms.containsKey(op.vm()), ENOENT, "KVM-8");
+        require(c.vm == 0, EBUSY, "KVM-8");
+        require(kvm8_boundContext(op.vm()) == 0, EBUSY, "KVM-8");
+        c.vm = op.vm();
+        return Outcome.ok("KVM-8");
+    }
+
+    /** KVM-8: the context a VM is bound to (0: none). */
+    private int kvm8_boundContext(int vm) {
+        for (Ctx c : contexts.values())
+            if (c.vm == vm) return c.number;
+        return 0;
+    }
+
+    /** KVM-2 VCPU_LOAD: vm unknown → ENOENT; cpu out of range → EINVAL. */
+    @Override
+    public Outcome vcpuLoad(Op.VcpuLoad op) {
+        require(kvm.vms.containsKey(op.vm()), ENOENT, "KVM-2");
+        require(op.cpu() >= 0 && op.cpu() < kvm.cpus(), EINVAL, "KVM-2");
+        kvm.kvm2_load(op.vm(), op.cpu());
+        return Outcome.ok("KVM-2");
+    }
+
+    /** KVM-2 VCPU_PUT: cpu out of range → EINVAL. */
+    @Override
+    public Outcome vcpuPut(Op.VcpuPut op) {
+        require(op.cpu() >= 0 && op.cpu() < kvm.cpus(), EINVAL, "KVM-2");
+        kvm.kvm2_put(op.cpu());
+        return Outcome.ok("KVM-2");
+    }
+
+    // ---------------------------------------------------------------- OBS
+
+    /** OBS-2. */
+    @Override
+    public Snapshot snapshot() {
+        TreeMap<Integer, Snapshot.Context> contextsOut = new TreeMap<>();
+        for (Ctx c : contexts.values()) {
+            TreeMap<Integer, Snapshot.Obj> objects = new TreeMap<>();
+            c.objects.forEach((id, o) -> objects.put(id, o.toSnapshot()));
+            contextsOut.put(c.number, new Snapshot.Context(objects, c.tombstones, c.vm));
+        }
+        List<Snapshot.Device> devices = new ArrayList<>();
+        for (int d = 0; d < platform.devices().size(); d++)
+            devices.add(new Snapshot.Device(obj5_boundContext(d), obj5_deviceObjectId(d),
+                    attachments.getOrDefault(d, 0), ste(d)));
+        List<Snapshot.Smmu> smmus = new ArrayList<>();
+        for (int s = 0; s < platform.smmus().size(); s++)
+            smmus.add(new Snapshot.Smmu(vmids.get(s), tlb.get(s)));
+        return new Snapshot(contextsOut, devices, smmus, kvm.snapshot());
+    }
+}
