@@ -292,8 +292,11 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     @Override
     public Outcome close(Op.Close op) {
         Ctx c = obj1_context(op.ctx());
-        for (int id : new ArrayList<>(c.objects.keySet()))
-            if (c.objects.get(id).kind() == DEVICE) obj5_unbind(c, id);
+        List<Integer> devices = new ArrayList<>();
+        c.objects.forEach((id, o) -> {
+            if (o.kind() == DEVICE) devices.add(id);
+        });
+        for (int id : devices) obj5_unbind(c, id);
         while (!c.objects.isEmpty()) {
             boolean destroyed = false;
             for (int id : new ArrayList<>(c.objects.keySet())) {
