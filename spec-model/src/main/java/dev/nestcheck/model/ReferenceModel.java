@@ -330,7 +330,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
         require(pt != null, EINVAL, "HWPT-1");
         if (pt.kind() == IOAS) return hwpt2_allocFromIoas(c, op, dev, hasData);
         if (pt.kind() == VIOMMU) return nest1_allocNested(c, op, dev, pt, hasData);
-        require(pt.kind() != HWPT_PAGING, EOPNOTSUPP, "HWPT-1");
+        if (pt.kind() == HWPT_PAGING) throw new Rejected(EOPNOTSUPP, "HWPT-1"); // SMMUv3 nests only through a vIOMMU
         throw new Rejected(EINVAL, "HWPT-1");
     }
 
