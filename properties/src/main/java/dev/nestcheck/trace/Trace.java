@@ -1,5 +1,6 @@
 package dev.nestcheck.trace;
 
+import dev.nestcheck.spec.Op;
 import dev.nestcheck.spec.Platform;
 
 import java.util.List;
@@ -16,7 +17,7 @@ public record Trace(String description, Platform platform, List<Step> steps) {
     }
 
     /** The operations alone, in order. */
-    public List<dev.nestcheck.spec.Op> ops() {
+    public List<Op> ops() {
         return steps.stream().map(Step::op).toList();
     }
 }
