@@ -59,6 +59,24 @@ class KvmRulesTest {
         assertThat(b.kvmVm(vm)).as("a current VM keeps its VMID").isEqualTo(new Snapshot.Vm(1, 1, 0));
     }
 
+    /**
+     * KVM-2/KVM-4 decision: loading a VM on a CPU first puts what the CPU ran (arch/arm64/kvm/arm.c:
+     * kvm_arch_vcpu_put calls kvm_arm_vmid_clear_active before the next vCPU's VMID update), so a
+     * rollover during that load does not reserve the replaced VM's index.
+     */
+    @Test
+    void kvm2_loadingAnotherVmFirstPutsTheOneTheCpuRan() {
+        Bench b = kvm(2, 2); // indices 1..3
+        for (int i = 1; i <= 4; i++) b.vm();
+        load(b, 1, 0);
+        load(b, 2, 1);
+        load(b, 3, 0);
+        load(b, 1, 0);
+        load(b, 4, 1); // rollover: CPU 0 runs VM 1; CPU 1 put VM 2 before loading VM 4
+        assertThat(b.snap().kvm().rollovers()).isEqualTo(1);
+        assertThat(b.kvmVm(4)).as("VM 2's index 2 is not reserved").isEqualTo(new Snapshot.Vm(2, 2, 0));
+    }
+
     @Test
     void kvm3_nextFreeIndex_orTheOldOneIfStillFree() {
         Bench b = kvm(1, 3); // indices 1..7
