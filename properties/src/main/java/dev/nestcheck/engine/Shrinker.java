@@ -114,7 +114,7 @@ final class Shrinker {
         Key key = new Key(candidate);
         long[] used = cache.get(key);
         if (used == null) {
-            if (attempts >= maxAttempts || System.nanoTime() - startNanos > maxNanos) {
+            if (attempts >= maxAttempts || System.nanoTime() - startNanos >= maxNanos) {
                 throw new BudgetExhausted();
             }
             attempts++;
@@ -186,17 +186,16 @@ final class Shrinker {
                 long[] attempt = new long[best.length - k];
                 System.arraycopy(best, 0, attempt, 0, i);
                 System.arraycopy(best, i + k, attempt, i, best.length - i - k);
-                if (consider(attempt)) {
-                    continue;   // the block that slid into position i gets its turn
-                }
-                if (i > 0 && attempt[i - 1] > 0) {
+                long[] before = best;
+                consider(attempt);
+                if (best == before && i > 0 && attempt[i - 1] > 0) {
                     long[] lowered = attempt.clone();
                     lowered[i - 1]--;
-                    if (consider(lowered)) {
-                        continue;
-                    }
+                    consider(lowered);
                 }
-                i--;
+                if (best == before) {
+                    i--;   // on progress, stay: the block that slid into position i gets its turn
+                }
             }
         }
     }
