@@ -4,7 +4,6 @@ import dev.nestcheck.spec.Snapshot;
 
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -67,16 +66,19 @@ final class Context {
     Snapshot.Context snapshot() {
         Snapshot.Context c = cached;
         if (c == null) {
-            Map<Integer, Snapshot.Obj> objs = new HashMap<>(Math.max(4, live * 2));
+            // Built immutable once, so the record's Map.copyOf does not copy again.
+            @SuppressWarnings("unchecked")
+            Map.Entry<Integer, Snapshot.Obj>[] objs = new Map.Entry[live];
+            int n = 0;
             int limit = idLimit();
             for (int i = 1; i < limit; i++) {
                 IommufdObject o = objects[i];
-                if (o != null) objs.put(i, o.snapshot());
+                if (o != null) objs[n++] = Map.entry(i, o.snapshot());
             }
             Integer[] tomb = new Integer[tombstones.cardinality()];
             int k = 0;
             for (int i = tombstones.nextSetBit(0); i >= 0; i = tombstones.nextSetBit(i + 1)) tomb[k++] = i;
-            c = new Snapshot.Context(objs, Set.of(tomb), kvm == null ? 0 : kvm.number);
+            c = new Snapshot.Context(Map.ofEntries(objs), Set.of(tomb), kvm == null ? 0 : kvm.number);
             cached = c;
         }
         return c;
