@@ -21,7 +21,7 @@ public final class Describe {
         fields = fields.replace(", data=null", "").replace(", dataType=NONE", "");
         if (op instanceof Op.Invalidate) {
             Op.Invalidate inv = (Op.Invalidate) op;
-            fields = "ctx=" + inv.ctx() + ", id=" + inv.id() + ", dataType=" + inv.dataType() + ", commands=" + inv.commands();
+            fields = "ctx=" + inv.ctx() + ", id=" + inv.id() + ", dataType=" + inv.dataType() + ", " + commands(inv.commands());
         } else if (op instanceof Op.HwptAlloc && ((Op.HwptAlloc) op).data() != null) {
             Op.HwptAlloc h = (Op.HwptAlloc) op;
             StringJoiner words = new StringJoiner(",", "[", "]");
@@ -30,6 +30,19 @@ public final class Describe {
                     + ", dataType=" + h.dataType() + ", data=" + words;
         }
         return op.name() + "(" + fields + ")";
+    }
+
+    /** A command list, abbreviated past a few entries so that tables stay readable. */
+    static String commands(java.util.List<dev.nestcheck.spec.Cmd> cmds) {
+        StringJoiner j = new StringJoiner(" ", cmds.size() + " commands [", "]");
+        for (int i = 0; i < cmds.size(); i++) {
+            if (i == 3 && cmds.size() > 4) {
+                j.add("... " + cmds.get(cmds.size() - 1));
+                break;
+            }
+            j.add(cmds.get(i).toString());
+        }
+        return j.toString();
     }
 
     static String obj(Snapshot.Obj o) {

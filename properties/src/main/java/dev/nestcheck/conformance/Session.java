@@ -80,7 +80,13 @@ public final class Session {
     /** Runs one step on both sides; returns the model's outcome. */
     public Outcome step(Op op) {
         Snapshot modelBefore = modelSnapshot;
-        Outcome expected = model.execute(op);
+        Outcome expected;
+        try {
+            expected = model.execute(op);
+        } catch (RuntimeException | Error e) {
+            throw new IllegalStateException("nestcheck bug: the reference model threw " + e + " on " + Describe.op(op)
+                    + " after " + steps.size() + " steps", e);
+        }
         Outcome actual;
         try {
             actual = impl.execute(op);
