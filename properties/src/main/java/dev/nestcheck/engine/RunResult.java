@@ -2,6 +2,7 @@ package dev.nestcheck.engine;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -50,84 +51,55 @@ public final class RunResult {
         this.exhaustiveComplete = exhaustiveComplete;
     }
 
-    public boolean passed() {
-        return failure == null && unmetCoverage.isEmpty() && unsatisfied == null;
-    }
+    public boolean passed() { return failure == null && unmetCoverage.isEmpty() && unsatisfied == null; }
 
-    public Optional<Failure> failure() {
-        return Optional.ofNullable(failure);
-    }
+    public Optional<Failure> failure() { return Optional.ofNullable(failure); }
 
     /** One line per unmet coverage requirement (empty when met, or when a counterexample was found). */
-    public List<String> unmetCoverage() {
-        return unmetCoverage;
-    }
+    public List<String> unmetCoverage() { return unmetCoverage; }
 
     /** Why the run tested nothing (every case rejected or overran), if so. */
-    public Optional<String> unsatisfied() {
-        return Optional.ofNullable(unsatisfied);
-    }
+    public Optional<String> unsatisfied() { return Optional.ofNullable(unsatisfied); }
 
-    public Statistics statistics() {
-        return statistics;
-    }
+    public Statistics statistics() { return statistics; }
 
-    public Settings settings() {
-        return settings;
-    }
+    public Settings settings() { return settings; }
 
     /** The master seed actually used (the random one if none was configured). */
-    public long seed() {
-        return seed;
-    }
+    public long seed() { return seed; }
 
-    public Counters counters() {
-        return counters;
-    }
+    public Counters counters() { return counters; }
 
-    public long casesRun() {
-        return counters.casesRun();
-    }
+    public long casesRun() { return counters.casesRun(); }
 
-    public long validCases() {
-        return counters.valid();
-    }
+    public long validCases() { return counters.valid(); }
 
-    public long rejectedCases() {
-        return counters.rejected();
-    }
+    public long rejectedCases() { return counters.rejected(); }
 
-    public long overruns() {
-        return counters.overruns();
-    }
+    public long overruns() { return counters.overruns(); }
 
-    public long totalDraws() {
-        return counters.draws();
-    }
+    public long totalDraws() { return counters.draws(); }
 
-    public Duration elapsed() {
-        return counters.elapsed();
-    }
+    public Duration elapsed() { return counters.elapsed(); }
 
     /** Exhaustive mode: the number of distinct fingerprints reached. */
-    public long statesExplored() {
-        return counters.statesExplored();
-    }
+    public long statesExplored() { return counters.statesExplored(); }
 
     /** Exhaustive mode: true if every sequence within the bounds was run (or pruned). */
-    public boolean exhaustiveComplete() {
-        return exhaustiveComplete;
-    }
+    public boolean exhaustiveComplete() { return exhaustiveComplete; }
 
     /** One line of counters, e.g. for logs. */
     public String summary() {
         Counters c = counters;
+        boolean exhaustive = settings.mode() == Mode.EXHAUSTIVE && settings.replay().isEmpty();
         String s = (settings.name() == null ? "property" : settings.name()) + ": "
-                + (passed() ? "passed" : "FAILED") + ", " + settings.mode().name().toLowerCase(java.util.Locale.ROOT) + ", seed " + seed
-                + ", " + c.casesRun() + " cases (" + c.valid() + " valid, " + c.rejected() + " rejected, "
-                + c.overruns() + " overruns), " + c.draws() + " draws, " + c.elapsed().toMillis() + " ms";
-        if (settings.mode() == Mode.EXHAUSTIVE && settings.replay().isEmpty()) {
-            s += ", " + c.statesExplored() + " states, " + c.pruned() + " pruned, "
+                + (passed() ? "passed" : "FAILED") + ", " + (settings.replay().isPresent() ? "replay"
+                : settings.mode().name().toLowerCase(Locale.ROOT)) + ", seed " + seed + ", " + c.casesRun()
+                + (exhaustive ? " sequences run (" : " cases (") + c.valid() + " valid, " + c.rejected()
+                + " rejected, " + c.overruns() + " overruns" + (exhaustive ? ", " + c.pruned() + " pruned" : "")
+                + "), " + c.draws() + " draws, " + c.elapsed().toMillis() + " ms";
+        if (exhaustive) {
+            s += ", " + c.statesExplored() + " states explored, "
                     + (exhaustiveComplete ? "complete" : "INCOMPLETE (run or time limit)");
         }
         return s;
@@ -158,7 +130,5 @@ public final class RunResult {
     }
 
     @Override
-    public String toString() {
-        return summary();
-    }
+    public String toString() { return summary(); }
 }

@@ -1,6 +1,7 @@
 package dev.nestcheck.engine;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +16,9 @@ import java.util.TreeMap;
  * of times it was recorded. Only cases that ran to completion (passed or failed) are counted.
  */
 public final class Statistics {
+
+    /** Counts of one label. */
+    public record Count(long cases, long occurrences) { }
 
     private final Map<String, Map<String, long[]>> counts = new TreeMap<>();   // {cases, occurrences}
     private long cases;
@@ -40,6 +44,17 @@ public final class Statistics {
 
     public Set<String> values(String category) {
         return counts.getOrDefault(category, Map.of()).keySet();
+    }
+
+    /** All counts: category, then value (both sorted by name), to cases and occurrences. */
+    public Map<String, Map<String, Count>> counts() {
+        Map<String, Map<String, Count>> out = new TreeMap<>();
+        counts.forEach((category, values) -> {
+            Map<String, Count> m = new TreeMap<>();
+            values.forEach((v, c) -> m.put(v, new Count(c[0], c[1])));
+            out.put(category, Collections.unmodifiableMap(m));
+        });
+        return Collections.unmodifiableMap(out);
     }
 
     /** How many cases carried the label at least once. */

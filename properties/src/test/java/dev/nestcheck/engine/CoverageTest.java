@@ -63,6 +63,9 @@ class CoverageTest {
         assertThat(table).contains("category").contains("occurrences").contains("parity").contains("even")
                 .contains("digit").contains(" | ").doesNotContain("\t");
         assertThat(table.lines().filter(l -> l.contains("parity"))).hasSize(2);
+        assertThat(s.counts().get("parity").get("even"))
+                .isEqualTo(new Statistics.Count(s.cases("parity", "even"), s.occurrences("parity", "even")));
+        assertThat(s.counts().keySet()).containsExactly("digit", "parity");
     }
 
     @Test

@@ -66,6 +66,7 @@ class ExhaustiveTest {
         assertThat(r.casesRun()).isEqualTo(9);
         assertThat(r.counters().pruned()).isEqualTo(5);
         assertThat(r.validCases()).isZero();
+        assertThat(r.summary()).contains("9 sequences run").contains("5 pruned").contains("4 states explored, complete");
     }
 
     @Test
