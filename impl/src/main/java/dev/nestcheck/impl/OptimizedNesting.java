@@ -708,6 +708,11 @@ public final class OptimizedNesting implements NestingImplementation {
             if (vm == null) return fail(Errno.ENOENT, "KVM-2");
             int cpu = op.cpu();
             if (cpu < 0 || cpu >= cpuRunning.length) return fail(Errno.EINVAL, "KVM-2");
+            // KVM-2 "replacing whatever it ran": in KVM a vCPU is only scheduled in on a CPU
+            // after whatever ran there was scheduled out (kvm_arch_vcpu_put ->
+            // kvm_arm_vmid_clear_active), so the replaced VM's VMID is not active, and not
+            // reserved, if this load rolls the generation over. put() is idempotent.
+            kvmAlloc.put(cpu);
             kvmAlloc.load(vm.vmid, cpu);
             cpuRunning[cpu] = vm.number;
             kvmChanged();

@@ -96,4 +96,22 @@ class KvmOpsTest {
         assertThat(k.vms().get(1).generation()).isEqualTo(1);
         assertThat(k.cpuRunning()).containsExactly(4);
     }
+
+    @Test
+    void kvm2_theVmALoadReplacesIsNotReservedByThatCpuAtRollover() {
+        // 2 cpus, 2 bits: indices 1..3. cpu0 runs vm1 (1), cpu1 ran vm2 (2) and now vm3 (3).
+        // Loading vm4 on cpu0 rolls over; cpu0's vm1 was scheduled out first, so only
+        // cpu1's index 3 stays in use and vm4 takes 1.
+        Fixture f = new Fixture(platform(Policy.S2_PARENT, 8, new KvmSpec(2, 2)));
+        for (int i = 0; i < 4; i++) f.ok(vmCreate());
+        f.ok(load(1, 0));
+        f.ok(load(2, 1));
+        f.ok(load(3, 1));
+        f.ok(load(4, 0));
+        Snapshot.Kvm k = f.snap().kvm();
+        assertThat(k.rollovers()).isEqualTo(1);
+        assertThat(k.vms().get(4)).isEqualTo(new Snapshot.Vm(2, 1, 0));
+        assertThat(k.vms().get(3)).isEqualTo(new Snapshot.Vm(1, 3, 0));
+        assertThat(k.cpuRunning()).containsExactly(4, 3);
+    }
 }
