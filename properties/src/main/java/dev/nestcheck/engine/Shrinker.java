@@ -12,8 +12,10 @@ import java.util.function.LongPredicate;
  * (shorter first, then lexicographically smaller), which every pass strictly decreases, so the loop of
  * passes terminates; it stops at a fixpoint or when the attempt or time budget runs out.
  *
- * <p>Passes: delete blocks of 8, 4, 2, 1 choices (also with the choice before the block lowered by one,
- * for length-prefixed encodings); set blocks of 8, 4, 2 to zero; minimise each choice by binary search;
+ * <p>Passes: delete blocks of 8, 7, ..., 1 choices (also with the choice before the block lowered by
+ * one, for length-prefixed encodings; every size rather than minithesis' powers of two, because a step
+ * drawn as 3 choices, e.g. continue flag + op + argument, cannot be removed by blocks of 2 and 4 without
+ * misaligning everything after it); set blocks of 8, 4, 2 to zero; minimise each choice by binary search;
  * swap out-of-order choices at distance 2 and 1, and lower one of them while raising the other by the same
  * amount (moves "mass" rightwards so an element can then be deleted).
  */
@@ -176,7 +178,7 @@ final class Shrinker {
     }
 
     private void deleteBlocks() {
-        for (int k = 8; k > 0; k /= 2) {
+        for (int k = 8; k > 0; k--) {
             int i = best.length - k;
             while (true) {
                 i = Math.min(i, best.length - k);

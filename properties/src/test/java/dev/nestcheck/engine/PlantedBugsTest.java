@@ -55,4 +55,12 @@ class PlantedBugsTest {
             assertThat(f.choices()).as("seed %d", seed).containsExactly(1, 3, 1, 4, 1, 5);
         }
     }
+    @Test
+    void useAfterDeleteShrinksToCreateDeleteUse() {
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            Failure f = failureFor(Scenarios::useAfterDelete, seed);
+            assertThat(f.notes()).as("seed %d", seed).containsExactly("create -> h0", "delete(h0)", "use(h0)");
+            assertThat(f.choices()).as("seed %d", seed).containsExactly(1, 1, 1, 3, 0, 1, 2, 0);
+        }
+    }
 }

@@ -140,4 +140,41 @@ final class Scenarios {
             }
         }
     }
+    // ---------------------------------------------------------------- (d) use after delete
+
+    /**
+     * State-dependent generation: use/delete pick among the handles created so far, noise carries an
+     * argument (3 choices per noise step). Fails when a deleted handle is used; the minimal counterexample
+     * is create, delete(h0), use(h0).
+     */
+    static void useAfterDelete(TestCase tc) {
+        List<boolean[]> deleted = new ArrayList<>();
+        while (tc.weighted(0.95)) {
+            switch (tc.pickWeighted(1, 1, 3, 2)) {
+                case 0:
+                    tc.note("noise(" + tc.between(0, 9) + ")");
+                    break;
+                case 1:
+                    deleted.add(new boolean[1]);
+                    tc.note("create -> h" + (deleted.size() - 1));
+                    break;
+                case 2: {
+                    int h = (int) tc.choice(Math.max(0, deleted.size() - 1));
+                    tc.assume(h < deleted.size());
+                    tc.note("use(h" + h + ")");
+                    if (deleted.get(h)[0]) {
+                        throw new AssertionError("h" + h + " used after delete");
+                    }
+                    break;
+                }
+                default: {
+                    int h = (int) tc.choice(Math.max(0, deleted.size() - 1));
+                    tc.assume(h < deleted.size());
+                    tc.note("delete(h" + h + ")");
+                    deleted.get(h)[0] = true;
+                    break;
+                }
+            }
+        }
+    }
 }
