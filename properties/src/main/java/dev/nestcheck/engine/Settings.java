@@ -147,7 +147,7 @@ public final class Settings {
             }
         }
         if ((v = sys("nestcheck.tries")) != null) {
-            b.tries((int) parseLong("nestcheck.tries", v));
+            b.tries(parseInt("nestcheck.tries", v));
         }
         if ((v = sys("nestcheck.replay")) != null) {
             b.replay(v);
@@ -160,7 +160,7 @@ public final class Settings {
             }
         }
         if ((v = sys("nestcheck.shrinkAttempts")) != null) {
-            b.shrinkMaxAttempts((int) parseLong("nestcheck.shrinkAttempts", v));
+            b.shrinkMaxAttempts(parseInt("nestcheck.shrinkAttempts", v));
         }
         if ((v = sys("nestcheck.shrinkTime")) != null) {
             b.shrinkMaxTime(parseDuration("nestcheck.shrinkTime", v));
@@ -171,6 +171,14 @@ public final class Settings {
     private static String sys(String key) {
         String v = System.getProperty(key);
         return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static int parseInt(String key, String v) {
+        long n = parseLong(key, v);
+        if (n < 0 || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not within 0.." + Integer.MAX_VALUE);
+        }
+        return (int) n;
     }
 
     private static long parseLong(String key, String v) {

@@ -2,34 +2,65 @@ package dev.nestcheck.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * Prints the engine's own throughput counters on a simple property (no timing assertions: the machine is
- * shared). Run alone with: mvn -o -q -pl properties -am test -Dtest='dev.nestcheck.engine.ThroughputTest'
- * -Dsurefire.failIfNoSpecifiedTests=false
+ * Prints the engine's own throughput counters (no timing assertions: the machine is shared). Run alone:
+ * {@code mvn -o -q -pl properties -am test -Dtest='dev.nestcheck.engine.ThroughputTest'
+ * -Dsurefire.failIfNoSpecifiedTests=false}
  */
 class ThroughputTest {
 
-    @Test
-    void printThroughput() {
-        Generator<List<Integer>> lists = Generators.lists(Generators.integers(0, 1000), 0, 50);
-        Property simple = tc -> {
-            List<Integer> xs = lists.generate(tc);
-            long sum = 0;
-            for (int x : xs) {
-                sum += x;
+    private static final Generator<List<Integer>> LISTS = Generators.lists(Generators.integers(0, 1000), 0, 50);
+
+    /** A list of ints and a trivial check: measures the engine's own overhead per case and per draw. */
+    private static final Property SIMPLE = tc -> {
+        long sum = 0;
+        for (int x : LISTS.generate(tc)) {
+            sum += x;
+        }
+        if (sum < 0) {
+            throw new AssertionError("negative sum");
+        }
+    };
+
+    /** A small model-based stateful test (deque as a stack vs a list model), about 10 steps per case. */
+    private static final Property STATEFUL = tc -> {
+        ArrayDeque<Integer> deque = new ArrayDeque<>();
+        List<Integer> model = new ArrayList<>();
+        while (tc.weighted(0.9)) {
+            if (tc.pickWeighted(3, 2) == 0) {
+                int v = tc.between(-100, 100);
+                deque.push(v);
+                model.add(v);
+                tc.label("op", "push");
+            } else {
+                Integer expected = model.isEmpty() ? null : model.remove(model.size() - 1);
+                if (!java.util.Objects.equals(deque.poll(), expected)) {
+                    throw new AssertionError("pop disagrees");
+                }
+                tc.label("op", "pop");
             }
-            assertThat(sum).isGreaterThanOrEqualTo(0);
-        };
-        Engine.run(simple, Settings.defaults().withSeed(1).withTries(5_000));   // warm-up
-        RunResult r = Engine.run(simple, Settings.defaults().withSeed(2).withTries(50_000));
+        }
+    };
+
+    private static void measure(String name, Property p) {
+        Engine.run(p, Settings.defaults().withSeed(1).withTries(20_000));   // warm-up
+        RunResult r = Engine.run(p, Settings.defaults().withSeed(2).withTries(100_000));
         assertThat(r.passed()).isTrue();
         System.out.println(String.format(Locale.ROOT,
-                "nestcheck throughput: %d cases, %d draws in %d ms = %.0f cases/s, %.0f draws/s",
-                r.casesRun(), r.totalDraws(), r.elapsed().toMillis(),
+                "nestcheck throughput (%s): %d cases, %d draws in %d ms = %.0f cases/s, %.0f draws/s",
+                name, r.casesRun(), r.totalDraws(), r.elapsed().toMillis(),
                 r.counters().casesPerSecond(), r.counters().drawsPerSecond()));
+    }
+
+    @Test
+    void printThroughput() {
+        measure("simple list property", SIMPLE);
+        measure("stateful deque model", STATEFUL);
     }
 }
