@@ -52,7 +52,7 @@ public final class OpGenerator {
         Kind kind = Kind.values()[tc.pickWeighted(weights(s))];
         tc.label("op", kind.name());
         boolean invalid = tc.weighted(INVALID);
-        int ctx = pickContext(tc, s, invalid && tc.bool());
+        int ctx = pickContext(tc, s, invalid && tc.weighted(0.25));
         switch (kind) {
             case OPEN: return new Op.Open();
             case CLOSE: return new Op.Close(ctx);
@@ -76,30 +76,39 @@ public final class OpGenerator {
         }
     }
 
-    /** Weights per kind: higher where the preconditions of a valid operation hold. */
+    /**
+     * Weights per kind: a kind whose preconditions for a valid operation hold gets its full
+     * weight, one that can only fail gets 1 (never 0: a replayed choice of weight 0 would
+     * reject the case, and shrinking replays choices against changed states).
+     */
     private int[] weights(Snapshot s) {
         int[] w = new int[Kind.values().length];
         boolean anyCtx = !s.contexts().isEmpty();
         boolean unbound = s.devices().stream().anyMatch(d -> d.ctx() == 0);
         boolean kvmMatters = platform.policy() == Policy.KVM_PINNED;
-        w[Kind.OPEN.ordinal()] = !anyCtx ? 20 : s.contexts().size() < 3 ? 2 : 1;
-        w[Kind.CLOSE.ordinal()] = 1;
-        w[Kind.BIND.ordinal()] = anyCtx && unbound ? 10 : 1;
-        w[Kind.UNBIND.ordinal()] = 2;
-        w[Kind.IOAS_ALLOC.ordinal()] = anyCtx && count(s, ObjectKind.IOAS) == 0 ? 8 : 1;
-        w[Kind.HWPT_PAGING.ordinal()] = count(s, ObjectKind.IOAS) > 0 && count(s, ObjectKind.DEVICE) > 0 ? 8 : 1;
-        w[Kind.VIOMMU_ALLOC.ordinal()] = nestParents(s) > 0 ? 8 : 1;
-        w[Kind.HWPT_NESTED.ordinal()] = count(s, ObjectKind.VIOMMU) > 0 ? 8 : 1;
-        w[Kind.VDEVICE_ALLOC.ordinal()] = count(s, ObjectKind.VIOMMU) > 0 ? 6 : 1;
-        w[Kind.ATTACH.ordinal()] = count(s, ObjectKind.HWPT_PAGING) + count(s, ObjectKind.HWPT_NESTED) > 0 ? 10 : 1;
-        w[Kind.DETACH.ordinal()] = 2;
-        w[Kind.DESTROY.ordinal()] = 5;
-        w[Kind.INVALIDATE.ordinal()] = count(s, ObjectKind.VIOMMU) > 0 ? 6 : 1;
-        w[Kind.KVM_VM_CREATE.ordinal()] = s.kvm().vms().size() < 3 ? (kvmMatters ? 6 : 3) : 1;
-        w[Kind.KVM_BIND.ordinal()] = !s.kvm().vms().isEmpty() && anyCtx ? (kvmMatters ? 8 : 2) : 1;
-        w[Kind.VCPU_LOAD.ordinal()] = !s.kvm().vms().isEmpty() ? 6 : 1;
-        w[Kind.VCPU_PUT.ordinal()] = 2;
-        w[Kind.KVM_VM_DESTROY.ordinal()] = 1;
+        int devices = count(s, ObjectKind.DEVICE), viommus = count(s, ObjectKind.VIOMMU);
+        int hwpts = count(s, ObjectKind.HWPT_PAGING) + count(s, ObjectKind.HWPT_NESTED);
+        int vms = s.kvm().vms().size();
+        w[Kind.OPEN.ordinal()] = !anyCtx ? 40 : s.contexts().size() < 3 ? 4 : 1;
+        w[Kind.CLOSE.ordinal()] = anyCtx ? 2 : 1;
+        w[Kind.BIND.ordinal()] = anyCtx && unbound ? 30 : 1;
+        w[Kind.UNBIND.ordinal()] = devices > 0 ? 4 : 1;
+        w[Kind.IOAS_ALLOC.ordinal()] = anyCtx ? (count(s, ObjectKind.IOAS) == 0 ? 30 : 2) : 1;
+        w[Kind.HWPT_PAGING.ordinal()] = count(s, ObjectKind.IOAS) > 0 && devices > 0 ? 30 : 1;
+        w[Kind.VIOMMU_ALLOC.ordinal()] = nestParents(s) > 0 ? 30 : 1;
+        w[Kind.HWPT_NESTED.ordinal()] = viommus > 0 ? 30 : 1;
+        w[Kind.VDEVICE_ALLOC.ordinal()] = viommus > 0 ? 20 : 1;
+        w[Kind.ATTACH.ordinal()] = hwpts > 0 ? 40 : 1;
+        w[Kind.DETACH.ordinal()] = devices > 0 ? 6 : 1;
+        w[Kind.DESTROY.ordinal()] = anyCtx ? 15 : 1;
+        w[Kind.INVALIDATE.ordinal()] = viommus > 0 ? 20 : 1;
+        w[Kind.KVM_VM_CREATE.ordinal()] = vms < 3 ? (kvmMatters ? 20 : 8) : 1;
+        boolean bindable = s.contexts().values().stream().anyMatch(c -> c.kvmVm() == 0)
+                && s.kvm().vms().keySet().stream().anyMatch(vm -> s.contexts().values().stream().noneMatch(c -> c.kvmVm() == vm));
+        w[Kind.KVM_BIND.ordinal()] = bindable ? (kvmMatters ? 30 : 4) : 1;
+        w[Kind.VCPU_LOAD.ordinal()] = vms > 0 ? 15 : 1;
+        w[Kind.VCPU_PUT.ordinal()] = 4;
+        w[Kind.KVM_VM_DESTROY.ordinal()] = vms > 0 ? 3 : 1;
         return w;
     }
 

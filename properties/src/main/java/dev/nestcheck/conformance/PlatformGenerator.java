@@ -21,10 +21,16 @@ public final class PlatformGenerator {
     }
 
     public static Platform draw(TestCase tc, Policy policy) {
+        int cpus = 1 + tc.between(0, 1);
+        int kvmBits = 2 + tc.between(0, 1);
+        if ((1 << kvmBits) - 1 <= cpus) kvmBits = 3; // PLAT-3
         int smmuCount = 1 + tc.between(0, 1);
         List<SmmuSpec> smmus = new ArrayList<>();
         for (int i = 0; i < smmuCount; i++) {
-            int bits = 2 - tc.between(0, 1) + tc.between(0, 1); // 1..3, 2 first
+            // KVM_PINNED needs vmidBits >= kvmVmidBits (VMID-7): keep that the common case there
+            int bits = policy == Policy.KVM_PINNED && !tc.weighted(0.1)
+                    ? kvmBits + tc.between(0, 3 - kvmBits)
+                    : 2 - tc.between(0, 1) + tc.between(0, 1); // 1..3, 2 first
             boolean nesting = !tc.weighted(0.1);
             boolean s2fwb = !tc.weighted(0.3);
             boolean btm = tc.weighted(0.5);
@@ -37,9 +43,6 @@ public final class PlatformGenerator {
             boolean canwbs = !tc.weighted(0.3);
             devices.add(new DeviceSpec(d, smmu, 0x10L * (d + 1), canwbs));
         }
-        int cpus = 1 + tc.between(0, 1);
-        int kvmBits = 2 + tc.between(0, 1);
-        if ((1 << kvmBits) - 1 <= cpus) kvmBits = 3; // PLAT-3
         return new Platform(policy, smmus, devices, new KvmSpec(cpus, kvmBits));
     }
 }

@@ -1,0 +1,48 @@
+package dev.nestcheck.conformance;
+
+import dev.nestcheck.engine.Settings;
+import dev.nestcheck.spec.Policy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The default conformance run: the bundled optimized implementation against the model,
+ * under every policy, on drawn small platforms. Every rule of the covered sections must
+ * decide an outcome or be exercised (RuleCoverage), and the run must execute at least
+ * 25,000 steps per policy (100,000 in all). Override with -Dnestcheck.seed, -Dnestcheck.tries,
+ * -Dnestcheck.time, -Dnestcheck.replay; -Dnestcheck.impl=NAME checks another implementation.
+ */
+class ConformanceProperties {
+    static final long DEFAULT_SEED = 20261124L;
+    static final int DEFAULT_TRIES = 1000;
+    static final long MIN_STEPS_PER_POLICY = 25_000;
+    private static final AtomicLong TOTAL_STEPS = new AtomicLong();
+    private static final AtomicLong TOTAL_NANOS = new AtomicLong();
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Policy.class)
+    void implementationConformsToTheModel(Policy policy) {
+        String impl = System.getProperty("nestcheck.impl", Implementations.OPTIMIZED);
+        Settings settings = Settings.defaults().withName("conformance " + impl + " " + policy).withSeed(DEFAULT_SEED)
+                .withTries(DEFAULT_TRIES).withCoverage(RuleCoverage.requirements(policy)).withSystemOverrides();
+        Conformance.Result result = Conformance.check(Implementations.named(impl)::create, policy, settings);
+        TOTAL_STEPS.addAndGet(result.steps());
+        TOTAL_NANOS.addAndGet(result.run().elapsed().toNanos());
+        System.out.printf("%s %s: %d cases, %d steps, %.0f steps/s%n%s%n", impl, policy, result.run().casesRun(),
+                result.steps(), result.stepsPerSecond(), result.run().statistics().table());
+        result.run().assertPassed();
+        if (settings.replay().isEmpty() && settings.tries() >= DEFAULT_TRIES)
+            assertThat(result.steps()).as("steps executed under " + policy).isGreaterThanOrEqualTo(MIN_STEPS_PER_POLICY);
+    }
+
+    @AfterAll
+    static void printThroughput() {
+        System.out.printf("default conformance run: %d steps in %.1f s (%.0f steps/s)%n", TOTAL_STEPS.get(),
+                TOTAL_NANOS.get() / 1e9, TOTAL_STEPS.get() / Math.max(1e-9, TOTAL_NANOS.get() / 1e9));
+    }
+}
