@@ -67,10 +67,13 @@ public final class ConformanceProperty implements Property {
         try {
             OpGenerator generator = new OpGenerator(platform);
             int limit = Math.min(maxSteps, tc.maxSteps());
-            for (int i = 0; i < limit && tc.weighted(CONTINUE); i++) {
+            for (int i = 0; i < limit; i++) {
+                tc.startSpan(); // one step, continue flag included: the shrinker deletes it whole
+                if (!tc.weighted(CONTINUE)) break;
                 Op op = generator.next(tc, session.modelSnapshot());
                 Outcome out = session.step(op);
                 generator.observe(op, out.isOk());
+                tc.endSpan();
                 tc.fingerprint(List.of(session.modelSnapshot(), session.implSnapshot()));
             }
             session.closeAll();

@@ -157,7 +157,7 @@ public final class Engine {
         TestCase tc = TestCase.replaying(candidate, settings, false);
         Throwable thrown = execute(tc);
         boolean interesting = thrown != null && origin(thrown).equals(failureOrigin);
-        return new Shrinker.Outcome(interesting, tc.choices(), thrown);
+        return new Shrinker.Outcome(interesting, tc.choices(), thrown, tc.spans());
     }
 
     /** Re-runs the minimal case with {@link TestCase#isFinal()} true, collecting its notes and exception. */

@@ -22,7 +22,11 @@ import java.util.function.LongPredicate;
 final class Shrinker {
 
     /** The result of running one candidate: whether it failed the same way, and the choices it used. */
-    record Outcome(boolean interesting, long[] choices, Throwable failure) { }
+    record Outcome(boolean interesting, long[] choices, Throwable failure, int[][] spans) {
+        Outcome(boolean interesting, long[] choices, Throwable failure) {
+            this(interesting, choices, failure, new int[0][]);
+        }
+    }
 
     @FunctionalInterface
     interface TestFunction {
@@ -70,6 +74,7 @@ final class Shrinker {
     private long startNanos;
 
     long[] best;
+    int[][] bestSpans;          // the spans of best's run, or null until known
     Throwable bestFailure;
     int attempts;
     boolean budgetExhausted;
@@ -90,6 +95,7 @@ final class Shrinker {
             long[] previous = null;
             while (!Arrays.equals(previous, best)) {
                 previous = best;
+                deleteSpans();
                 deleteBlocks();
                 zeroBlocks();
                 minimiseEach();
@@ -128,6 +134,7 @@ final class Shrinker {
             }
             if (o.interesting() && shortlex(o.choices(), best) < 0) {
                 best = o.choices();
+                bestSpans = Arrays.equals(o.choices(), candidate) || o.spans().length > 0 ? o.spans() : null;
                 bestFailure = o.failure();
             }
         }
@@ -175,6 +182,41 @@ final class Shrinker {
         a[i] = vi;
         a[j] = vj;
         return consider(a);
+    }
+
+    /**
+     * Deletes whole spans (see {@link TestCase#startSpan()}), last first, so that a step is removed at
+     * once however many choices it drew; also with the choice before the span lowered by one.
+     */
+    private void deleteSpans() {
+        if (bestSpans == null) {
+            if (attempts >= maxAttempts) {
+                throw new BudgetExhausted();
+            }
+            attempts++;
+            Outcome o = test.run(best);
+            bestSpans = o.spans();
+        }
+        int[][] spans = bestSpans;
+        for (int k = spans.length - 1; k >= 0; k--) {
+            int start = spans[k][0], end = spans[k][1];
+            if (end > best.length || bestSpans != spans) {
+                // best changed under us: start over on its own spans, from the end
+                spans = bestSpans == null ? new int[0][] : bestSpans;
+                k = spans.length;
+                continue;
+            }
+            long[] attempt = new long[best.length - (end - start)];
+            System.arraycopy(best, 0, attempt, 0, start);
+            System.arraycopy(best, end, attempt, start, best.length - end);
+            long[] before = best;
+            consider(attempt);
+            if (best == before && start > 0 && attempt[start - 1] > 0) {
+                long[] lowered = attempt.clone();
+                lowered[start - 1]--;
+                consider(lowered);
+            }
+        }
     }
 
     private void deleteBlocks() {

@@ -1,5 +1,7 @@
 package dev.nestcheck.engine;
 
+import java.util.ArrayDeque;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -66,6 +68,8 @@ public final class TestCase {
     private int size;
     private Map<Label, Integer> labels;
     private List<String> notes;
+    private ArrayDeque<Integer> openSpans;     // start indices of spans not yet ended
+    private List<int[]> spans;                 // ended spans, [start, end)
 
     Status status;
     long frontierMax = -1;
@@ -275,6 +279,37 @@ public final class TestCase {
             }
         }
         return weights.length - 1;
+    }
+
+    // ------------------------------------------------------------------ spans
+
+    /**
+     * Marks the start of a span: a group of draws that means one thing (an operation of a stateful
+     * sequence, an element of a list). The shrinker tries deleting whole spans, which removes a step
+     * however many choices it took; nested spans are fine. Close each with {@link #endSpan()}.
+     */
+    public void startSpan() {
+        if (openSpans == null) {
+            openSpans = new ArrayDeque<>();
+            spans = new ArrayList<>();
+        }
+        openSpans.push(size);
+    }
+
+    /** Ends the innermost open span; empty spans are not recorded. */
+    public void endSpan() {
+        if (openSpans == null || openSpans.isEmpty()) {
+            throw new IllegalStateException("endSpan() without startSpan()");
+        }
+        int start = openSpans.pop();
+        if (size > start) {
+            spans.add(new int[] {start, size});
+        }
+    }
+
+    /** The recorded spans as [start, end) choice indices, in the order they ended. */
+    int[][] spans() {
+        return spans == null ? new int[0][] : spans.toArray(new int[0][]);
     }
 
     // ------------------------------------------------------------------ control
