@@ -36,6 +36,8 @@ public final class OpGenerator {
     private final CommandGenerator commands;
     private int contextsOpened;
     private int vmsCreated;
+    /** Drawn once per sequence: about one in four sequences favours KVM operations, so rollovers and pin exhaustion are common. */
+    private Boolean kvmFocus;
 
     public OpGenerator(Platform platform) {
         this.platform = platform;
@@ -49,6 +51,7 @@ public final class OpGenerator {
     }
 
     public Op next(TestCase tc, Snapshot s) {
+        if (kvmFocus == null) kvmFocus = tc.weighted(0.25);
         Kind kind = Kind.values()[tc.pickWeighted(weights(s))];
         tc.label("op", kind.name());
         boolean invalid = tc.weighted(INVALID);
@@ -102,13 +105,18 @@ public final class OpGenerator {
         w[Kind.DETACH.ordinal()] = devices > 0 ? 6 : 1;
         w[Kind.DESTROY.ordinal()] = anyCtx ? 15 : 1;
         w[Kind.INVALIDATE.ordinal()] = viommus > 0 ? 20 : 1;
-        w[Kind.KVM_VM_CREATE.ordinal()] = vms < 3 ? (kvmMatters ? 20 : 8) : 1;
+        // up to 5 VMs: with 2-bit KVM VMIDs (3 indices) a fourth VM forces a rollover (KVM-4)
+        w[Kind.KVM_VM_CREATE.ordinal()] = vms < 5 ? (kvmMatters ? 20 : 8) : 1;
         boolean bindable = s.contexts().values().stream().anyMatch(c -> c.kvmVm() == 0)
                 && s.kvm().vms().keySet().stream().anyMatch(vm -> s.contexts().values().stream().noneMatch(c -> c.kvmVm() == vm));
         w[Kind.KVM_BIND.ordinal()] = bindable ? (kvmMatters ? 30 : 4) : 1;
-        w[Kind.VCPU_LOAD.ordinal()] = vms > 0 ? 15 : 1;
+        w[Kind.VCPU_LOAD.ordinal()] = vms > 0 ? 20 : 1;
         w[Kind.VCPU_PUT.ordinal()] = 4;
         w[Kind.KVM_VM_DESTROY.ordinal()] = vms > 0 ? 3 : 1;
+        if (kvmFocus) {
+            for (Kind k : new Kind[] {Kind.KVM_VM_CREATE, Kind.KVM_BIND, Kind.VCPU_LOAD, Kind.VCPU_PUT})
+                w[k.ordinal()] *= 6;
+        }
         return w;
     }
 
