@@ -206,17 +206,26 @@ final class Shrinker {
                 k = spans.length;
                 continue;
             }
-            long[] attempt = new long[best.length - (end - start)];
-            System.arraycopy(best, 0, attempt, 0, start);
-            System.arraycopy(best, end, attempt, start, best.length - end);
-            long[] before = best;
-            consider(attempt);
-            if (best == before && start > 0 && attempt[start - 1] > 0) {
-                long[] lowered = attempt.clone();
-                lowered[start - 1]--;
-                consider(lowered);
-            }
+            considerDeletion(start, end - start);
         }
+    }
+
+    /**
+     * Tries deleting {@code length} choices at {@code start}, then the same with the choice before the
+     * gap lowered by one (for length-prefixed encodings); true if best changed.
+     */
+    private boolean considerDeletion(int start, int length) {
+        long[] attempt = new long[best.length - length];
+        System.arraycopy(best, 0, attempt, 0, start);
+        System.arraycopy(best, start + length, attempt, start, best.length - start - length);
+        long[] before = best;
+        consider(attempt);
+        if (best == before && start > 0 && attempt[start - 1] > 0) {
+            long[] lowered = attempt.clone();
+            lowered[start - 1]--;
+            consider(lowered);
+        }
+        return best != before;
     }
 
     private void deleteBlocks() {
@@ -227,17 +236,7 @@ final class Shrinker {
                 if (i < 0) {
                     break;
                 }
-                long[] attempt = new long[best.length - k];
-                System.arraycopy(best, 0, attempt, 0, i);
-                System.arraycopy(best, i + k, attempt, i, best.length - i - k);
-                long[] before = best;
-                consider(attempt);
-                if (best == before && i > 0 && attempt[i - 1] > 0) {
-                    long[] lowered = attempt.clone();
-                    lowered[i - 1]--;
-                    consider(lowered);
-                }
-                if (best == before) {
+                if (!considerDeletion(i, k)) {
                     i--;   // on progress, stay: the block that slid into position i gets its turn
                 }
             }
