@@ -1,0 +1,128 @@
+package dev.nestcheck.report;
+
+import dev.nestcheck.engine.Statistics;
+import dev.nestcheck.spec.Policy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Coverage per rule, from the statistics of conformance runs: for each rule ID, per policy,
+ * the number of test cases in which the rule decided an outcome (label {@code rule}) or was
+ * exercised by a state change (label {@code exercised}). A case may carry both labels, so
+ * the count is the larger of the two (a lower bound of "cases that touched the rule").
+ *
+ * <p>Some rules are not labelled because they hold by construction of every case: the
+ * platform rules (PLAT), the observation rules (OBS) and the GLOBAL invariants (G), which
+ * the harness checks after every step. REQ rules are searched by the matrix.
+ */
+public final class RuleCoverage {
+    /** Sections whose rules are checked in every case rather than labelled. */
+    public static final Set<String> ALWAYS = Set.of("PLAT", "OBS", "G");
+
+    private final RuleCatalogue catalogue;
+    private final Map<Policy, Statistics> perPolicy;
+
+    public RuleCoverage(RuleCatalogue catalogue, Map<Policy, Statistics> perPolicy) {
+        this.catalogue = catalogue;
+        this.perPolicy = new LinkedHashMap<>(perPolicy);
+    }
+
+    public List<Policy> policies() {
+        return new ArrayList<>(perPolicy.keySet());
+    }
+
+    /** The cases of {@code policy} that touched {@code rule} (0 when none or not run). */
+    public long cases(String rule, Policy policy) {
+        Statistics s = perPolicy.get(policy);
+        if (s == null) return 0;
+        return Math.max(s.cases("rule", rule), s.cases("exercised", rule));
+    }
+
+    public long cases(String rule) {
+        long n = 0;
+        for (Policy p : perPolicy.keySet()) n += cases(rule, p);
+        return n;
+    }
+
+    /** Rules that are counted by labels: everything but {@link #ALWAYS} and REQ. */
+    public List<String> labelledRules() {
+        List<String> out = new ArrayList<>();
+        for (RuleCatalogue.Rule r : catalogue.rules())
+            if (!ALWAYS.contains(r.section()) && !r.section().equals("REQ")) out.add(r.id());
+        return out;
+    }
+
+    /** Labelled rules touched by at least one case. */
+    public List<String> covered() {
+        List<String> out = new ArrayList<>();
+        for (String id : labelledRules()) if (cases(id) > 0) out.add(id);
+        return out;
+    }
+
+    /** Labelled rules no case touched. */
+    public List<String> uncovered() {
+        List<String> out = new ArrayList<>();
+        for (String id : labelledRules()) if (cases(id) == 0) out.add(id);
+        return out;
+    }
+
+    /** Labels that name no rule of the catalogue (a sign that the catalogue copy is stale). */
+    public Set<String> unknownLabels() {
+        Set<String> ids = new TreeSet<>(catalogue.ids());
+        Set<String> out = new TreeSet<>();
+        for (Statistics s : perPolicy.values())
+            for (String cat : List.of("rule", "exercised"))
+                for (String v : s.values(cat)) if (!ids.contains(v)) out.add(v);
+        return out;
+    }
+
+    /** One line: {@code rules covered: 45 of 53 (...)}. */
+    public String line() {
+        List<String> un = uncovered();
+        return "rules covered: " + covered().size() + " of " + labelledRules().size()
+                + (un.isEmpty() ? "" : un.size() <= 12 ? " (not reached: " + String.join(", ", un) + ")"
+                        : " (" + un.size() + " not reached, see the coverage table of summary.md)")
+                + "; PLAT, OBS and the invariants G-1..G-8 are checked in every case";
+    }
+
+    /** A plain-text table: rule, title, cases per policy ({@code -} for none, {@code every} for ALWAYS). */
+    public String table() {
+        List<String[]> rows = new ArrayList<>();
+        List<Policy> ps = policies();
+        String[] head = new String[2 + ps.size()];
+        head[0] = "rule";
+        head[1] = "title";
+        for (int i = 0; i < ps.size(); i++) head[2 + i] = ps.get(i).name();
+        rows.add(head);
+        for (RuleCatalogue.Rule r : catalogue.rules()) {
+            String[] row = new String[2 + ps.size()];
+            row[0] = r.id();
+            row[1] = r.title().length() > 50 ? r.title().substring(0, 47) + "..." : r.title();
+            for (int i = 0; i < ps.size(); i++) {
+                long n = cases(r.id(), ps.get(i));
+                if (n > 0) row[2 + i] = Long.toString(n);
+                else if (ALWAYS.contains(r.section())) row[2 + i] = "every";
+                else if (r.section().equals("REQ")) row[2 + i] = "matrix";
+                else row[2 + i] = "-";
+            }
+            rows.add(row);
+        }
+        return dev.nestcheck.conformance.Table.render(rows);
+    }
+
+    /** rule -> policy -> cases, for JSON. */
+    public Map<String, Map<String, Long>> asMap() {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        for (RuleCatalogue.Rule r : catalogue.rules()) {
+            Map<String, Long> row = new LinkedHashMap<>();
+            for (Policy p : perPolicy.keySet()) row.put(p.name(), cases(r.id(), p));
+            out.put(r.id(), row);
+        }
+        return out;
+    }
+}

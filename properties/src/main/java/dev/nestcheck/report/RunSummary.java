@@ -1,0 +1,244 @@
+package dev.nestcheck.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.nestcheck.conformance.Matrix;
+import dev.nestcheck.spec.Policy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The summary of one run ({@code nestcheck check} or {@code matrix}): what was checked, with
+ * which seed and budget, what each policy found, coverage per rule, and the matrix when it was
+ * computed. Written as {@code summary.md} (plain text for a mail) and {@code summary.json}
+ * (for tools), both atomically.
+ */
+public final class RunSummary {
+    public static final String MARKDOWN = "summary.md";
+    public static final String JSON = "summary.json";
+
+    /** How one policy's run ended. */
+    public enum Status {
+        CONFORMANT, COUNTEREXAMPLE, CRASH, NOT_RUN;
+
+        public String text() {
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
+    }
+
+    /**
+     * One policy's run. {@code folder} is the counterexample report folder relative to the
+     * summary, or null; {@code title} a one-line description of the failure, or null.
+     */
+    public record PolicyRun(Policy policy, Status status, long cases, long steps, long seed, Duration elapsed,
+                            String title, String replayToken, String folder) {
+    }
+
+    private final String command;
+    private final String implementation;
+    private final String platform;
+    private final long seed;
+    private final String budget;
+    private final String timeout;
+    private final List<PolicyRun> runs = new ArrayList<>();
+    private RuleCoverage coverage;
+    private Matrix matrix;
+    private Function<Matrix.Cell, String> matrixLinks;
+    private Duration elapsed = Duration.ZERO;
+
+    /**
+     * @param command        {@code check} or {@code matrix}
+     * @param implementation the implementation's name (the model for the matrix)
+     * @param platform       what the platform was: a preset name, a file, or "random small platforms"
+     * @param budget         e.g. "1000 tries per policy" or "30 s"
+     * @param timeout        the per-operation timeout, e.g. "2 s", or "none"
+     */
+    public RunSummary(String command, String implementation, String platform, long seed, String budget,
+                      String timeout) {
+        this.command = command;
+        this.implementation = implementation;
+        this.platform = platform;
+        this.seed = seed;
+        this.budget = budget;
+        this.timeout = timeout;
+    }
+
+    public RunSummary add(PolicyRun run) {
+        runs.add(run);
+        return this;
+    }
+
+    public RunSummary coverage(RuleCoverage c) {
+        this.coverage = c;
+        return this;
+    }
+
+    public RunSummary matrix(Matrix m, Function<Matrix.Cell, String> links) {
+        this.matrix = m;
+        this.matrixLinks = links;
+        return this;
+    }
+
+    public RunSummary elapsed(Duration d) {
+        this.elapsed = d;
+        return this;
+    }
+
+    public List<PolicyRun> runs() {
+        return List.copyOf(runs);
+    }
+
+    public long steps() {
+        return runs.stream().mapToLong(PolicyRun::steps).sum();
+    }
+
+    public long cases() {
+        return runs.stream().mapToLong(PolicyRun::cases).sum();
+    }
+
+    /** conformant, counterexample or crash: the worst over the policies. */
+    public String result() {
+        if (runs.stream().anyMatch(r -> r.status() == Status.CRASH)) return "crash";
+        if (runs.stream().anyMatch(r -> r.status() == Status.COUNTEREXAMPLE)) return "counterexample";
+        return "conformant";
+    }
+
+    public double stepsPerSecond() {
+        double s = elapsed.toNanos() / 1e9;
+        return s <= 0 ? 0 : steps() / s;
+    }
+
+    /** Writes summary.md and summary.json into {@code folder}. */
+    public void write(Path folder) {
+        AtomicFiles.write(folder.resolve(JSON), toJson());
+        AtomicFiles.write(folder.resolve(MARKDOWN), toMarkdown());
+    }
+
+    public String toMarkdown() {
+        StringBuilder b = new StringBuilder();
+        b.append("# nestcheck ").append(command).append(": ").append(implementation).append("\n\n");
+        StringBuilder facts = new StringBuilder();
+        facts.append("implementation  ").append(implementation).append('\n');
+        facts.append("policies        ").append(String.join(", ", runs.stream().map(r -> r.policy().name()).toList()))
+                .append('\n');
+        facts.append("platform        ").append(platform).append('\n');
+        facts.append("seed            ").append(seed).append('\n');
+        facts.append("budget          ").append(budget).append('\n');
+        facts.append("timeout         ").append(timeout).append(" per operation\n");
+        facts.append("steps           ").append(steps()).append(" in ").append(cases()).append(" cases\n");
+        facts.append("time            ").append(seconds(elapsed)).append(", ")
+                .append(String.format(Locale.ROOT, "%,.0f", stepsPerSecond())).append(" steps/s\n");
+        facts.append("result          ").append(result());
+        b.append(CounterexampleReport.indent(facts.toString())).append('\n');
+
+        if (!runs.isEmpty()) {
+            b.append("## Policies\n\n");
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"policy", "result", "cases", "steps", "report"});
+            for (PolicyRun r : runs)
+                rows.add(new String[] {r.policy().name(), r.status().text(), Long.toString(r.cases()),
+                        Long.toString(r.steps()), r.folder() == null ? "-" : r.folder() + "/"});
+            b.append(CounterexampleReport.indent(dev.nestcheck.conformance.Table.render(rows))).append('\n');
+            for (PolicyRun r : runs) {
+                if (r.title() == null) continue;
+                b.append("- ").append(r.policy()).append(": ").append(r.title());
+                if (r.replayToken() != null) b.append(" Replay token ").append(r.replayToken()).append('.');
+                b.append('\n');
+            }
+            if (runs.stream().anyMatch(r -> r.title() != null)) b.append('\n');
+        }
+
+        if (coverage != null) {
+            b.append("## Coverage per rule\n\n");
+            b.append("Cases per policy in which the rule decided an outcome or was exercised; `every`: checked in "
+                    + "every case (platform, observation and invariant rules); `matrix`: see the matrix.\n\n");
+            b.append(CounterexampleReport.indent(coverage.table())).append('\n');
+            b.append(coverage.line()).append("\n\n");
+        }
+
+        if (matrix != null) {
+            b.append("## Policy x requirement matrix\n\n");
+            b.append("Searched on the reference model: `holds` means no violation was found within the budget.\n\n");
+            b.append(matrix.toMarkdown(matrixLinks)).append('\n');
+        }
+        return b.toString();
+    }
+
+    public String toJson() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("command", command);
+        root.put("implementation", implementation);
+        root.put("policies", runs.stream().map(r -> r.policy().name()).toList());
+        root.put("platform", platform);
+        root.put("seed", seed);
+        root.put("budget", budget);
+        root.put("timeout", timeout);
+        root.put("steps", steps());
+        root.put("cases", cases());
+        root.put("timeMillis", elapsed.toMillis());
+        root.put("stepsPerSecond", Math.round(stepsPerSecond()));
+        root.put("result", result());
+        List<Map<String, Object>> rs = new ArrayList<>();
+        for (PolicyRun r : runs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("policy", r.policy().name());
+            m.put("result", r.status().text());
+            m.put("cases", r.cases());
+            m.put("steps", r.steps());
+            m.put("seed", r.seed());
+            m.put("timeMillis", r.elapsed().toMillis());
+            m.put("failure", r.title());
+            m.put("replayToken", r.replayToken());
+            m.put("report", r.folder());
+            rs.add(m);
+        }
+        root.put("runs", rs);
+        if (coverage != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("covered", coverage.covered());
+            c.put("notReached", coverage.uncovered());
+            c.put("casesPerRule", coverage.asMap());
+            root.put("coverage", c);
+        }
+        if (matrix != null) {
+            List<Map<String, Object>> cells = new ArrayList<>();
+            for (Matrix.Cell cell : matrix.cells()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("policy", cell.policy().name());
+                m.put("requirement", cell.requirement());
+                m.put("holds", cell.holds());
+                m.put("cases", cell.cases());
+                m.put("steps", cell.counterexample().map(cx -> cx.steps().size()).orElse(null));
+                m.put("seed", cell.seed());
+                m.put("replayToken", cell.replayToken());
+                m.put("report", matrixLinks == null || cell.holds() ? null : matrixLinks.apply(cell));
+                cells.add(m);
+            }
+            root.put("matrix", cells);
+        }
+        try {
+            DefaultPrettyPrinter pp = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                    .withObjectIndenter(new DefaultIndenter("  ", "\n"));
+            return new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                    .writer(pp).writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("summary.json: " + e.getMessage(), e);
+        }
+    }
+
+    static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.nestcheck.tck;
+
+import dev.nestcheck.conformance.Implementations;
+import dev.nestcheck.spec.ImplementationProvider;
+import dev.nestcheck.spec.NestingImplementation;
+import dev.nestcheck.spec.Platform;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The conformance tests for an implementation found by name through ServiceLoader
+ * ({@code META-INF/services/dev.nestcheck.spec.ImplementationProvider}): run it with
+ * {@code -Dnestcheck.impl=NAME}, e.g. from a subclass in your test sources
+ * ({@code class MyVerification extends ByNameVerification {}}) or with the JUnit console
+ * launcher ({@code --select-class dev.nestcheck.tck.ByNameVerification}). Without
+ * {@code nestcheck.impl} the tests are skipped; an unknown name fails them, listing the
+ * names that are registered.
+ */
+public class ByNameVerification extends NestingConformanceVerification {
+    private ImplementationProvider provider;
+
+    /** The implementation's name: {@code -Dnestcheck.impl}, or null when not set. Override to fix one. */
+    protected String implementationName() {
+        String v = System.getProperty("nestcheck.impl");
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    @BeforeEach
+    protected void findProvider() {
+        String name = implementationName();
+        Assumptions.assumeTrue(name != null,
+                "set -Dnestcheck.impl=NAME to choose the implementation; registered: " + Implementations.names());
+        provider = Implementations.named(name);
+    }
+
+    @Override
+    protected NestingImplementation create(Platform platform) {
+        if (provider == null) provider = Implementations.named(implementationName());
+        return provider.create(platform);
+    }
+}
