@@ -1,0 +1,158 @@
+package dev.nestcheck.cli;
+
+import dev.nestcheck.conformance.Conformance;
+import dev.nestcheck.conformance.TimeoutGuard;
+import dev.nestcheck.engine.ReplayToken;
+import dev.nestcheck.engine.Settings;
+import dev.nestcheck.report.CounterexampleReport;
+import dev.nestcheck.report.RunSummary;
+import dev.nestcheck.spec.ImplementationProvider;
+import dev.nestcheck.spec.NestingImplementation;
+import dev.nestcheck.spec.Platform;
+import dev.nestcheck.spec.Policy;
+import dev.nestcheck.tck.TraceReplay;
+import dev.nestcheck.trace.Trace;
+import dev.nestcheck.trace.TraceCodec;
+import dev.nestcheck.trace.TraceFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/** {@code nestcheck replay}: replays trace files, folders of traces, or engine replay tokens. */
+@Command(name = "replay", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Replays traces (files, or folders of *.json) step by step against the implementation and",
+                "the model, checking each step's expectation; or re-runs exactly the engine case of a replay",
+                "token (nc1....), which needs the --policy (and --platform, if any) it was found with.",
+                "Exit codes: 0 all conform, 1 a trace or case fails, 2 usage or input error, 3 crash or hang."})
+final class ReplayCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "TRACE.json|FOLDER|TOKEN", description = "Traces, folders of traces, replay tokens.")
+    List<String> targets;
+
+    @Option(names = "--impl", paramLabel = "NAME", defaultValue = "optimized",
+            description = "Implementation to replay against. Default: ${DEFAULT-VALUE}.")
+    String impl;
+
+    @Option(names = "--policy", paramLabel = "P",
+            description = "Policy of a replay token (required for tokens); for traces, replay under this policy instead of the trace's.")
+    String policy;
+
+    @Option(names = "--platform", paramLabel = "small|linux-8bit|linux-16bit|FILE",
+            description = "Platform a replay token was found on, if `check` was given one (traces carry their own).")
+    String platform;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2s",
+            description = "Per-operation timeout (0 disables). Default: ${DEFAULT-VALUE}.")
+    Duration timeout;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Write the report of a failing replay token here.")
+    Path report;
+
+    private final Io io;
+
+    ReplayCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+        ImplementationProvider provider = Args.implementation(impl);
+        Policy p = policy == null ? null : Args.policy(policy);
+        List<String> tokens = new ArrayList<>();
+        List<Path> paths = new ArrayList<>();
+        for (String t : targets) {
+            if (t.startsWith("nc1.") && !Files.exists(Paths.get(t))) tokens.add(t);
+            else paths.add(Paths.get(t));
+        }
+        for (String t : tokens) {
+            try {
+                ReplayToken.decode(t);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage());
+            }
+        }
+        if (!tokens.isEmpty() && p == null)
+            throw new UsageError("a replay token needs --policy: the policy it was found with (the report's replay command has it)");
+        if (platform != null && !paths.isEmpty() && tokens.isEmpty())
+            throw new UsageError("--platform applies to replay tokens only: a trace carries its own platform");
+        Args.PlatformArg platformArg = Args.platform(platform);
+        // read every trace first: a malformed one is an input error before anything runs
+        List<Path> files = new ArrayList<>();
+        for (Path f : TraceFiles.expand(paths)) {
+            // a report folder holds summary.json next to its traces: not a trace, unless named explicitly
+            boolean summary = f.getFileName().toString().equals(RunSummary.JSON)
+                    && Files.exists(f.resolveSibling(RunSummary.MARKDOWN)) && !paths.contains(f);
+            if (!summary) files.add(f);
+        }
+        if (!paths.isEmpty() && files.isEmpty())
+            throw new UsageError("no trace files (*.json) in " + paths);
+        List<Trace> traces = new ArrayList<>();
+        for (Path f : files) traces.add(TraceCodec.read(f));
+
+        Function<Platform, NestingImplementation> factory = provider::create;
+        int worst = ExitCode.CONFORMANT;
+        int passed = 0;
+        for (int i = 0; i < traces.size(); i++) {
+            TraceReplay.Result r = TraceReplay.replay(traces.get(i), files.get(i).toString(), factory, p, timeout);
+            if (r.passed()) {
+                passed++;
+                io.out().println("ok      " + files.get(i) + " (" + traces.get(i).steps().size() + " steps)");
+                continue;
+            }
+            io.out().println((r.status() == TraceReplay.Status.CRASHED ? "CRASH   " : "FAILED  ") + r.source() + ": "
+                    + r.message());
+            if (r.counterexample() != null) {
+                io.out().println(Runs.indent(dev.nestcheck.conformance.Reports.stepTable(r.counterexample())));
+                io.out().println();
+            }
+            worst = Math.max(worst, code(r.status()));
+        }
+        for (String t : tokens) worst = Math.max(worst, replayToken(t, provider, p, platformArg));
+        int total = traces.size() + tokens.size();
+        if (!traces.isEmpty())
+            io.out().println("result: " + passed + " of " + traces.size() + " traces conform (implementation "
+                    + provider.name() + ")");
+        return total == 0 ? ExitCode.USAGE : worst;
+    }
+
+    private static int code(TraceReplay.Status s) {
+        switch (s) {
+            case PASSED: return ExitCode.CONFORMANT;
+            case CRASHED: return ExitCode.CRASH;
+            case INVALID: return ExitCode.USAGE;
+            default: return ExitCode.COUNTEREXAMPLE;
+        }
+    }
+
+    private int replayToken(String token, ImplementationProvider provider, Policy p, Args.PlatformArg platformArg) {
+        Platform fixed = platformArg == null ? null : platformArg.under(p);
+        io.out().println("replay " + token + ": implementation " + provider.name() + ", policy " + p + ", platform "
+                + (platformArg == null ? "random small (from the token)" : platformArg.describe()));
+        Settings settings = Settings.defaults().withSeed(0).withReplay(token)
+                .withName("replay " + provider.name() + " " + p);
+        Conformance.Result r = Runs.run(io, "replay " + p, TimeoutGuard.factory(provider::create, timeout), p, fixed,
+                null, settings, () -> "");
+        RunSummary.Status status = Runs.status(r);
+        if (status == RunSummary.Status.CONFORMANT) {
+            if (r.run().validCases() == 0) {
+                io.out().println("  the token did not replay a complete case: was it found with this --policy and"
+                        + " --platform? " + r.run().message());
+                return ExitCode.USAGE;
+            }
+            io.out().println("  passes: no counterexample (" + r.steps() + " steps)");
+            return ExitCode.CONFORMANT;
+        }
+        CounterexampleReport.Origin origin = new CounterexampleReport.Origin(provider.name(), p,
+                platformArg == null ? null : platformArg.text(), null, token, null);
+        Runs.present(io, r, origin, report);
+        return status == RunSummary.Status.CRASH ? ExitCode.CRASH : ExitCode.COUNTEREXAMPLE;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.nestcheck.cli;
+
+import dev.nestcheck.conformance.Conformance;
+import dev.nestcheck.conformance.ConformanceProperty;
+import dev.nestcheck.conformance.Counterexample;
+import dev.nestcheck.conformance.Reports;
+import dev.nestcheck.engine.Engine;
+import dev.nestcheck.engine.Failure;
+import dev.nestcheck.engine.RunResult;
+import dev.nestcheck.engine.Settings;
+import dev.nestcheck.report.CounterexampleReport;
+import dev.nestcheck.report.RunSummary;
+import dev.nestcheck.spec.NestingImplementation;
+import dev.nestcheck.spec.Platform;
+import dev.nestcheck.spec.Policy;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** Running the conformance property for one policy, and presenting what it found; shared by the commands. */
+final class Runs {
+    private Runs() {
+    }
+
+    /** Runs the conformance property with a progress line on a terminal. */
+    static Conformance.Result run(Io io, String label, Function<Platform, NestingImplementation> factory, Policy policy,
+                                  Platform fixed, String requirement, Settings settings, Supplier<String> extra) {
+        ConformanceProperty property = new ConformanceProperty(factory, policy, fixed, requirement,
+                ConformanceProperty.DEFAULT_MAX_STEPS);
+        RunResult run;
+        try (Progress p = new Progress(io, label, property::stepsExecuted, extra)) {
+            run = Engine.run(property, settings);
+        }
+        return new Conformance.Result(policy, run, property.stepsExecuted());
+    }
+
+    static RunSummary.Status status(Conformance.Result r) {
+        if (r.run().failure().isEmpty()) return RunSummary.Status.CONFORMANT;
+        return r.counterexample().map(cx -> cx.kind() == Counterexample.Kind.CRASH).orElse(false)
+                ? RunSummary.Status.CRASH : RunSummary.Status.COUNTEREXAMPLE;
+    }
+
+    static boolean hung(Conformance.Result r) {
+        return r.counterexample().map(cx -> cx.findings().stream().anyMatch(f -> f.contains("ImplementationHung")))
+                .orElse(false);
+    }
+
+    /** One line for a failed run. */
+    static String title(Conformance.Result r) {
+        Failure f = r.run().failure().orElseThrow();
+        return r.counterexample().map(Reports::title).orElseGet(() -> firstLine(String.valueOf(f.throwable())));
+    }
+
+    /** The default report folder: {@code nestcheck-reports/<yyyyMMdd-HHmmss>}. */
+    static Path defaultReportDir() {
+        return Paths.get("nestcheck-reports",
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+    }
+
+    /** The folder (and regression-test) name of a policy's counterexample. */
+    static String name(Policy policy, Counterexample cx) {
+        return policy.name() + "-" + cx.kind().name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Prints a failed run: the counterexample text, indented, the seed and the replay command;
+     * writes its report folder when {@code reportDir} is not null and returns it.
+     */
+    static CounterexampleReport.Written present(Io io, Conformance.Result r, CounterexampleReport.Origin origin,
+                                                Path reportDir) {
+        Failure f = r.run().failure().orElseThrow();
+        Counterexample cx = r.counterexample().orElse(null);
+        if (cx == null) {
+            // not a conformance failure: the engine's own report says what happened
+            io.out().println(indent(stripTiming(f.report())));
+            return null;
+        }
+        String text = Reports.text(cx);
+        io.out().println(indent(text.substring(text.indexOf('\n') + 1)));   // the title is on the row already
+        if (origin.seed() != null) io.out().println("  seed:   " + origin.seed());
+        io.out().println("  token:  " + origin.replayToken());
+        io.out().println("  replay: " + origin.replayCommand());
+        CounterexampleReport.Written w = null;
+        if (reportDir != null) {
+            w = CounterexampleReport.write(reportDir.resolve(name(origin.policy(), cx)),
+                    name(origin.policy(), cx), cx, origin);
+            io.out().println("  report: " + w.folder() + "/ (" + CounterexampleReport.MARKDOWN + ", "
+                    + CounterexampleReport.TRACE + ", " + w.className() + ".java)");
+        }
+        io.out().println();
+        return w;
+    }
+
+    /** Drops the engine report's timing line, so that the output depends on the seed only. */
+    static String stripTiming(String report) {
+        StringBuilder b = new StringBuilder();
+        for (String line : report.split("\n")) if (!line.startsWith("Time:")) b.append(line).append('\n');
+        return b.toString();
+    }
+
+    static String indent(String text) {
+        StringBuilder b = new StringBuilder();
+        for (String line : text.stripTrailing().split("\n")) b.append(line.isEmpty() ? "" : "  " + line).append('\n');
+        return b.toString().stripTrailing();
+    }
+
+    static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
