@@ -179,7 +179,7 @@ public final class CounterexampleReport {
                 .append('\n');
         if (o.replayToken() != null && o.requirement() == null)
             r.append("JUnit (TCK)   -Dnestcheck.replay=").append(o.replayToken())
-                    .append(" -Dtest='<YourVerification>#policy_").append(o.policy()).append("_conformsToTheModel'")
+                    .append(" -Dtest='*Verification#policy_").append(o.policy()).append("_conformsToTheModel'")
                     .append(o.platformArg() == null ? "" : " -Dnestcheck.platform=" + o.platformArg()).append('\n');
         r.append("regression    ").append(className).append(".java (copy into your test sources)\n");
         b.append(indent(r.toString().stripTrailing())).append('\n');

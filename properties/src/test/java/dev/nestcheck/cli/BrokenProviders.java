@@ -1,0 +1,88 @@
+package dev.nestcheck.cli;
+
+import dev.nestcheck.conformance.Implementations;
+import dev.nestcheck.spec.ImplementationProvider;
+import dev.nestcheck.spec.NestingImplementation;
+import dev.nestcheck.spec.Op;
+import dev.nestcheck.spec.Outcome;
+import dev.nestcheck.spec.Platform;
+import dev.nestcheck.spec.Snapshot;
+import dev.nestcheck.spec.SteKind;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deliberately broken implementations for the CLI tests, registered through the test class
+ * path's META-INF/services: each wraps the bundled optimized implementation and breaks one thing.
+ */
+public final class BrokenProviders {
+    private BrokenProviders() {
+    }
+
+    /** The optimized implementation, for wrapping. */
+    static NestingImplementation optimized(Platform p) {
+        return Implementations.named(Implementations.OPTIMIZED).create(p);
+    }
+
+    /** Reports VMID 0 in every S2 and NESTED STE (breaks STE-5 / G-1). */
+    public static final class VmidZero implements ImplementationProvider {
+        public String name() { return "broken-vmid-zero"; }
+        public String description() { return "test only: optimized, but S2/NESTED STEs show VMID 0 (breaks STE-5)"; }
+        public NestingImplementation create(Platform platform) {
+            NestingImplementation d = optimized(platform);
+            return new NestingImplementation() {
+                public Outcome execute(Op op) { return d.execute(op); }
+                public Snapshot snapshot() {
+                    Snapshot s = d.snapshot();
+                    List<Snapshot.Device> devices = new ArrayList<>();
+                    for (Snapshot.Device dev : s.devices()) {
+                        Snapshot.Ste ste = dev.ste();
+                        if (ste.kind() == SteKind.S2 || ste.kind() == SteKind.NESTED)
+                            ste = new Snapshot.Ste(ste.kind(), 0, ste.s1ContextPtr(), ste.ats());
+                        devices.add(new Snapshot.Device(dev.ctx(), dev.objectId(), dev.attached(), ste));
+                    }
+                    return new Snapshot(s.contexts(), devices, s.smmus(), s.kvm());
+                }
+            };
+        }
+    }
+
+    /** Throws on every IOAS_ALLOC. */
+    public static final class Throws implements ImplementationProvider {
+        public String name() { return "broken-throws"; }
+        public String description() { return "test only: optimized, but ioas_alloc throws IllegalStateException"; }
+        public NestingImplementation create(Platform platform) {
+            NestingImplementation d = optimized(platform);
+            return new NestingImplementation() {
+                public Outcome execute(Op op) {
+                    if (op instanceof Op.IoasAlloc) throw new IllegalStateException("ioas_alloc is broken");
+                    return d.execute(op);
+                }
+                public Snapshot snapshot() { return d.snapshot(); }
+            };
+        }
+    }
+
+    /** Blocks forever on every OPEN (until interrupted, so abandoned threads end). */
+    public static final class Hangs implements ImplementationProvider {
+        public String name() { return "broken-hangs"; }
+        public String description() { return "test only: optimized, but open never returns"; }
+        public NestingImplementation create(Platform platform) {
+            NestingImplementation d = optimized(platform);
+            return new NestingImplementation() {
+                public Outcome execute(Op op) {
+                    if (op instanceof Op.Open) {
+                        try {
+                            Thread.sleep(Long.MAX_VALUE);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException("interrupted");
+                        }
+                    }
+                    return d.execute(op);
+                }
+                public Snapshot snapshot() { return d.snapshot(); }
+            };
+        }
+    }
+}

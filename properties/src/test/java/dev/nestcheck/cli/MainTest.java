@@ -1,0 +1,265 @@
+package dev.nestcheck.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nestcheck.report.CounterexampleReport;
+import dev.nestcheck.report.RunSummary;
+import dev.nestcheck.tck.TraceReplay;
+import dev.nestcheck.trace.TraceCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line end to end, in process: exit codes, messages, reports, determinism. */
+class MainTest {
+    record Run(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static final Path CORPUS = Paths.get("src", "test", "resources", "corpus");
+
+    // ------------------------------------------------------------------ exit code 0
+
+    @Test
+    void checkOfTheOptimizedImplementationIsConformant() {
+        Run r = run("check", "--tries", "25", "--seed", "7");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
+        assertThat(r.out()).contains("implementation optimized", "S2_PARENT", "VIOMMU", "ICTX", "KVM_PINNED",
+                "rules covered:", "steps/s", "result: conformant");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void replayOfTheCorpusConforms() {
+        Run r = run("replay", CORPUS.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
+        assertThat(r.out()).contains("trace-md-example.json (9 steps)").containsPattern("result: (\\d+) of \\1 traces conform");
+    }
+
+    @Test
+    void exploreReportsTheStatesItExplored() {
+        Run r = run("explore", "--max-steps", "2", "--max-value", "2", "--policy", "S2_PARENT");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
+        assertThat(r.out()).containsPattern("S2_PARENT +conformant +[\\d,]+ states explored").contains("complete");
+    }
+
+    @Test
+    void matrixPrintsThePolicyByRequirementTableAndItsReport(@TempDir Path dir) throws IOException {
+        Run r = run("matrix", "--tries", "15", "--seed", "3", "--report", dir.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
+        assertThat(r.out()).contains("| policy | REQ-VCMDQ | REQ-BTM | REQ-ECONOMY | REQ-NOKVM |", "| KVM_PINNED |");
+        String md = Files.readString(dir.resolve(RunSummary.MARKDOWN));
+        assertThat(md).contains("## Policy x requirement matrix", "| S2_PARENT |");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve(RunSummary.JSON).toFile());
+        assertThat(json.get("matrix")).hasSize(16);
+    }
+
+    @Test
+    void implsListsTheRegisteredImplementations() {
+        Run r = run("impls");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("model ", "optimized ", "broken-vmid-zero ");
+    }
+
+    @Test
+    void rulesListsEveryRuleIdWithATitle() {
+        Run r = run("rules");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^VMID-5 +\\S").containsPattern("(?m)^REQ-ECONOMY +\\S")
+                .containsPattern("(?m)^G-8 +\\S").contains("70 rules");
+    }
+
+    // ------------------------------------------------------------------ exit code 1, reports
+
+    @Test
+    void aBrokenImplementationGivesACounterexampleReportThatReplays(@TempDir Path dir) throws IOException {
+        Run r = run("check", "--impl", "broken-vmid-zero", "--policy", "S2_PARENT", "--tries", "200", "--seed", "1",
+                "--report", dir.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.COUNTEREXAMPLE);
+        assertThat(r.out()).contains("S2_PARENT   counterexample", "first failure at step", "VMID 0",
+                "replay: ./nestcheck replay nc1.", "--impl broken-vmid-zero --policy S2_PARENT");
+
+        Path folder = dir.resolve("S2_PARENT-divergence");
+        String md = Files.readString(folder.resolve(CounterexampleReport.MARKDOWN));
+        assertThat(md).contains("## Platform", "S2_PARENT: smmu0", "## Minimal sequence", "model", "implementation",
+                "## First divergence", "## Snapshot difference", "- model ", "+ impl ", "## Rules involved",
+                "seed          1", "replay token  nc1.", "replay        ./nestcheck replay nc1.");
+        assertThat(md).doesNotContain("<", "\t");
+
+        // the trace expects the model's outcomes: it fails against the broken one at the failing step
+        String trace = Files.readString(folder.resolve(CounterexampleReport.TRACE));
+        int failing = failingStep(r.out());
+        TraceReplay.Result broken = TraceReplay.replay(TraceCodec.parse(trace, "t"), "t",
+                dev.nestcheck.conformance.Implementations.named("broken-vmid-zero")::create, null, null);
+        assertThat(broken.status()).isEqualTo(TraceReplay.Status.FAILED);
+        assertThat(broken.failingStep()).isEqualTo(failing - 1);
+        assertThat(run("replay", folder.resolve("trace.json").toString(), "--impl", "broken-vmid-zero").code())
+                .isEqualTo(ExitCode.COUNTEREXAMPLE);
+        assertThat(run("replay", folder.resolve("trace.json").toString()).code()).isEqualTo(ExitCode.CONFORMANT);
+        // a whole report folder replays too (its summary.json is not taken for a trace)
+        assertThat(run("replay", dir.toString()).code()).isEqualTo(ExitCode.CONFORMANT);
+
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
+                    .anyMatch(n -> n.matches("RegressionTest_S2_PARENT_divergence_[0-9a-f]{8}\\.java"))
+                    .noneMatch(n -> n.endsWith(".tmp"));
+        }
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve(RunSummary.JSON).toFile());
+        assertThat(summary.get("result").asText()).isEqualTo("counterexample");
+        assertThat(summary.get("runs").get(0).get("report").asText()).isEqualTo("S2_PARENT-divergence");
+        assertThat(summary.get("coverage").get("casesPerRule").has("VMID-5")).isTrue();
+        assertThat(Files.readString(dir.resolve(RunSummary.MARKDOWN))).contains("## Coverage per rule", "S2_PARENT-divergence/");
+
+        // the token re-runs exactly that case
+        String token = token(r.out());
+        Run replay = run("replay", token, "--impl", "broken-vmid-zero", "--policy", "S2_PARENT");
+        assertThat(replay.code()).as(replay.toString()).isEqualTo(ExitCode.COUNTEREXAMPLE);
+        assertThat(replay.out()).contains("first failure at step " + failing);
+        assertThat(run("replay", token, "--policy", "S2_PARENT").code()).isEqualTo(ExitCode.CONFORMANT);
+    }
+
+    static int failingStep(String out) {
+        Matcher m = Pattern.compile("first failure at step (\\d+)").matcher(out);
+        assertThat(m.find()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    static String token(String out) {
+        Matcher m = Pattern.compile("token: +(nc1\\.[A-Za-z0-9_-]+)").matcher(out);
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    // ------------------------------------------------------------------ exit code 2
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "check --bogus",
+        "check --impl nope",
+        "check --policy NOPE",
+        "check --tries 0",
+        "check --tries 3 --time 1s",
+        "check --time 5x",
+        "check --seed abc",
+        "check --platform no-such-platform",
+        "replay",
+        "replay nc1.AAAA --policy S2_PARENT",
+        "replay nc1.EgAAAAAAAAAAAAAAAAABAAIAAIMaCUo",
+        "replay no/such/trace.json",
+        "replay --impl nope src/test/resources/corpus",
+        "explore --max-steps -1",
+        "matrix --tries 0",
+        "frobnicate",
+        "",
+    })
+    void usageErrorsAreOneLineOnStderrWithExitCode2(String line) {
+        Run r = run(line.isEmpty() ? new String[0] : line.split(" "));
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+        assertOneLine(r);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{ not json",
+        "{\"format\": \"nestcheck-trace/1\", \"platform\": {}, \"steps\": [], \"extra\": 1}",
+        "{\"format\": \"nestcheck-trace/1\", \"platform\": {\"policy\": \"S2_PARENT\", \"smmus\": [{\"id\": 0, \"vmidBits\": 8, "
+                + "\"nesting\": true, \"s2fwb\": true, \"btm\": false}], \"devices\": []}, \"steps\": [{\"op\": \"open\", \"ctxx\": 1}]}",
+        "[]",
+    })
+    void malformedTracesAreInputErrors(String json, @TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, json);
+        Run r = run("replay", bad.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+        assertOneLine(r);
+        assertThat(r.err()).contains("bad.json");
+    }
+
+    static void assertOneLine(Run r) {
+        assertThat(r.err()).as(r.toString()).startsWith("nestcheck: ").endsWith("\n");
+        assertThat(r.err().strip().lines().count()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).doesNotContain("Exception:", "\tat ", "internal error");
+    }
+
+    // ------------------------------------------------------------------ exit code 3
+
+    @Test
+    void anImplementationThatThrowsIsACrash(@TempDir Path dir) {
+        Run r = run("check", "--impl", "broken-throws", "--policy", "S2_PARENT", "--tries", "50", "--seed", "1",
+                "--report", dir.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CRASH);
+        assertThat(r.out()).contains("crash: ioas_alloc threw java.lang.IllegalStateException: ioas_alloc is broken",
+                "result: the implementation crashed");
+        assertThat(dir.resolve("S2_PARENT-crash").resolve(CounterexampleReport.MARKDOWN)).exists();
+        assertThat(dir.resolve(RunSummary.MARKDOWN)).exists();
+    }
+
+    @Test
+    void anImplementationThatHangsIsACrashAndStillWritesItsReport(@TempDir Path dir) {
+        Run r = run("check", "--impl", "broken-hangs", "--tries", "50", "--seed", "1", "--timeout", "200ms",
+                "--report", dir.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CRASH);
+        assertThat(r.out()).contains("did not return within 200 ms", "result: the implementation hung",
+                "the remaining policies were not run");
+        assertThat(dir.resolve("S2_PARENT-crash").resolve(CounterexampleReport.MARKDOWN)).exists();
+        assertThat(dir.resolve(RunSummary.JSON)).exists();
+    }
+
+    @Test
+    void replayingATraceAgainstAThrowingImplementationIsACrash() {
+        Run r = run("replay", CORPUS.resolve("trace-md-example.json").toString(), "--impl", "broken-throws");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CRASH);
+        assertThat(r.out()).contains("CRASH", "step 3 (steps[2]) ioas_alloc(ctx=1)");
+    }
+
+    // ------------------------------------------------------------------ determinism
+
+    @Test
+    void theSameSeedGivesTheSameOutputApartFromTimingLines() {
+        String[] args = {"check", "--tries", "40", "--seed", "11"};
+        assertThat(withoutTiming(run(args).out())).isEqualTo(withoutTiming(run(args).out()));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameCounterexampleAndReport(@TempDir Path a, @TempDir Path b) throws IOException {
+        Run ra = run("check", "--impl", "broken-vmid-zero", "--tries", "100", "--seed", "5", "--report", a.toString());
+        Run rb = run("check", "--impl", "broken-vmid-zero", "--tries", "100", "--seed", "5", "--report", b.toString());
+        assertThat(withoutTiming(ra.out().replace(a.toString(), "DIR")))
+                .isEqualTo(withoutTiming(rb.out().replace(b.toString(), "DIR")));
+        Path md = Paths.get("S2_PARENT-divergence", CounterexampleReport.MARKDOWN);
+        assertThat(Files.readString(a.resolve(md)).replace(a.toString(), "DIR"))
+                .isEqualTo(Files.readString(b.resolve(md)).replace(b.toString(), "DIR"));
+    }
+
+    static String withoutTiming(String out) {
+        List<String> lines = out.lines().filter(l -> !l.startsWith("time:")).collect(Collectors.toList());
+        return String.join("\n", lines);
+    }
+}
