@@ -13,14 +13,17 @@ import java.util.TreeSet;
  * semantics, plus the pinned-VMID RFC (2025) for KVM-5. One step at a time, so the kernel's
  * fast path, locks and atomics collapse into plain reads and writes. Errnos are decided by
  * {@link ReferenceModel}; this class only moves the allocator's state.
+ *
+ * <p>Public and not final, with a few protected members, so that the suite's own tests can break one
+ * KVM rule at a time (properties/src/test/.../mutants) through {@link ReferenceModel#newKvmVmids}.
  */
-final class KvmVmids {
+public class KvmVmids {
     /** KVM-1: a VMID is (generation, index). */
-    record Vmid(long generation, int index) {
+    protected record Vmid(long generation, int index) {
     }
 
     /** KVM-1: a VM that never had a VMID (the kernel's id 0). Also a CPU's initial active/reserved slot. */
-    static final Vmid NONE = new Vmid(0, 0);
+    protected static final Vmid NONE = new Vmid(0, 0);
 
     /**
      * KVM-2: what VCPU_PUT leaves in the CPU's active slot (vmid.c VMID_ACTIVE_INVALID: index 0 of
@@ -29,9 +32,9 @@ final class KvmVmids {
     static final Vmid ACTIVE_INVALID = new Vmid(1, 0);
 
     /** A live KVM VM: its VMID and its pin count (KVM-5). */
-    static final class Vm {
+    protected static final class Vm {
         Vmid id = NONE;
-        int pins;
+        public int pins;
     }
 
     private final KvmSpec spec;
@@ -46,10 +49,10 @@ final class KvmVmids {
     private int curIdx = 1;
     /** Per CPU: active_vmids, reserved_vmids, and the VM it runs (0: none). */
     private final List<Vmid> active = new ArrayList<>();
-    private final List<Vmid> reserved = new ArrayList<>();
+    protected final List<Vmid> reserved = new ArrayList<>();
     private final List<Integer> running = new ArrayList<>();
 
-    KvmVmids(KvmSpec spec) {
+    protected KvmVmids(KvmSpec spec) {
         this.spec = spec;
         for (int cpu = 0; cpu < spec.cpus(); cpu++) {
             active.add(NONE);
@@ -94,7 +97,7 @@ final class KvmVmids {
      * else next-fit from cur_idx upward, without wrapping; none free → rollover (KVM-4) and take
      * the lowest free index from 1.
      */
-    private void kvm3_newVmid(Vm v) {
+    protected void kvm3_newVmid(Vm v) {
         if (!v.id.equals(NONE)) {
             Vmid renewed = new Vmid(generation, v.id.index());
             if (kvm3_updateReserved(v.id, renewed)) {
@@ -148,7 +151,7 @@ final class KvmVmids {
      * rollover), the one it reserved then. Index 0 (a CPU running nothing) is never handed out,
      * so it is not recorded.
      */
-    private void kvm4_rollover() {
+    protected void kvm4_rollover() {
         generation++;
         rollovers++;
         used.clear();
@@ -167,7 +170,7 @@ final class KvmVmids {
      * pinned VMs as the cap (2^kvmVmidBits - cpus - 2) → fails (returns 0, nothing changed);
      * a VM without a VMID of this generation gets one first (which may roll over).
      */
-    int kvm5_pin(int vm) {
+    protected int kvm5_pin(int vm) {
         Vm v = vms.get(vm);
         if (v.pins > 0) {
             v.pins++;
@@ -200,7 +203,7 @@ final class KvmVmids {
     }
 
     /** OBS-2: each VM's (generation, index) and pins, each CPU's VM, the rollover count. */
-    Snapshot.Kvm snapshot() {
+    protected Snapshot.Kvm snapshot() {
         TreeMap<Integer, Snapshot.Vm> out = new TreeMap<>();
         vms.forEach((n, v) -> out.put(n, new Snapshot.Vm(v.id.generation(), v.id.index(), v.pins)));
         return new Snapshot.Kvm(out, running, rollovers);

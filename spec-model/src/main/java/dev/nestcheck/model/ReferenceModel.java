@@ -5,6 +5,7 @@ import dev.nestcheck.spec.DataType;
 import dev.nestcheck.spec.Errno;
 import dev.nestcheck.spec.HwptFlags;
 import dev.nestcheck.spec.Issued;
+import dev.nestcheck.spec.KvmSpec;
 import dev.nestcheck.spec.NestingImplementation;
 import dev.nestcheck.spec.ObjectKind;
 import dev.nestcheck.spec.Op;
@@ -46,8 +47,10 @@ import static dev.nestcheck.spec.ObjectKind.VIOMMU;
  * {@link #execute} turns into the errno and the rule that decided it. State is kept in plain
  * collections, and whatever is cheap to derive (reference counts, bindings, STEs, the VMID an
  * object uses) is derived by scanning rather than stored.
+ *
+ * <p>Rule methods are protected so that the suite's own tests can break one rule at a time (properties/src/test/.../mutants).
  */
-public final class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome> {
+public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome> {
     /** NEST-2.2: the vSTE bits a guest may set (kernel: STRTAB_STE_{0,1}_NESTING_ALLOWED). */
     static final long VSTE0_ALLOWED = 0xF80F_FFFF_FFFF_FFFFL;
     static final long VSTE1_ALLOWED = 0x0000_0000_3800_00FFL;
@@ -59,9 +62,9 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     static final int BATCH = 63;
 
     /** An iommufd context (OBJ-1): its objects, its tombstoned IDs (OBJ-5) and its VM (KVM-8; 0: none). */
-    private static final class Ctx {
+    protected static final class Ctx {
         final int number;
-        final TreeMap<Integer, Obj> objects = new TreeMap<>();
+        public final TreeMap<Integer, Obj> objects = new TreeMap<>();
         final TreeSet<Integer> tombstones = new TreeSet<>();
         int vm;
 
@@ -74,7 +77,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
      * An object and the fields the rules name (as in {@link Snapshot.Obj}), plus a nested domain's
      * ATS decision (NEST-2.5), which cannot be derived because EATS is cleared from the stored word.
      */
-    private record Obj(ObjectKind kind, int ref, int smmu, boolean nestParent, long vste0, long vste1,
+    protected record Obj(ObjectKind kind, int ref, int smmu, boolean nestParent, long vste0, long vste1,
                        boolean ats, long virtId, int device) {
         static Obj device(int platformDevice, int smmu) {
             return new Obj(DEVICE, 0, smmu, false, 0, 0, false, 0, platformDevice);
@@ -129,7 +132,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     /** ATT-1: platform device → the HWPT ID it is attached to, in the context it is bound to. */
     private final TreeMap<Integer, Integer> attachments = new TreeMap<>();
     /** VMID-1, VMID-4: per SMMU, each VMID in use and its owner. */
-    private final List<TreeMap<Integer, Owner>> vmids = new ArrayList<>();
+    protected final List<TreeMap<Integer, Owner>> vmids = new ArrayList<>();
     /** TLB-1: per SMMU, the VMIDs that may have cached entries. */
     private final List<TreeSet<Integer>> tlb = new ArrayList<>();
     private final KvmVmids kvm;
@@ -142,7 +145,12 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
             vmids.add(new TreeMap<>());
             tlb.add(new TreeSet<>());
         }
-        this.kvm = new KvmVmids(platform.kvm());
+        this.kvm = newKvmVmids(platform.kvm());
+    }
+
+    /** KVM-1..7: the allocator this model uses (only constructs it; called from the constructor). */
+    protected KvmVmids newKvmVmids(KvmSpec spec) {
+        return new KvmVmids(spec);
     }
 
     @Override
@@ -173,7 +181,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     }
 
     /** OBJ-1: an operation on a closed or unknown context → EBADF. */
-    private Ctx obj1_context(int number) {
+    protected Ctx obj1_context(int number) {
         Ctx c = contexts.get(number);
         require(c != null, EBADF, "OBJ-1");
         return c;
@@ -193,7 +201,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     }
 
     /** OBJ-2: whether another object or a device attachment references object {@code id}. */
-    private boolean obj2_isReferenced(Ctx c, int id) {
+    protected boolean obj2_isReferenced(Ctx c, int id) {
         for (Obj o : c.objects.values()) {
             if (o.ref() == id) return true; // ref is 0 for kinds that reference nothing; IDs start at 1
             if (o.kind() == VDEVICE && o.device() == id) return true;
@@ -374,7 +382,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
      * allowed masks → EIO; Config not abort/bypass/translate → EIO; EATS not 0 or 1 → EIO (any
      * Config); ATS only for Config 5 with EATS 1; EATS cleared from the stored word1.
      */
-    private static Obj nest2_validateVste(int viommuId, int smmu, long word0, long word1) {
+    protected Obj nest2_validateVste(int viommuId, int smmu, long word0, long word1) {
         if ((word0 & 1) == 0) return Obj.nested(viommuId, smmu, 0, 0, false);
         require((word0 & ~VSTE0_ALLOWED) == 0, EIO, "NEST-2");
         require((word1 & ~VSTE1_ALLOWED) == 0, EIO, "NEST-2");
@@ -438,7 +446,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     }
 
     /** VDEV-1, INV-2: this vIOMMU's VDEVICE with this virtual ID, or null. */
-    private static Obj vdev1_find(Ctx c, int viommuId, long virtId) {
+    protected Obj vdev1_find(Ctx c, int viommuId, long virtId) {
         for (Obj o : c.objects.values())
             if (o.kind() == VDEVICE && o.ref() == viommuId && o.virtId() == virtId) return o;
         return null;
@@ -517,7 +525,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     // ---------------------------------------------------------------- VMID
 
     /** VMID-4: who owns the VMID that direct S2 attachments to this nest parent use. */
-    private Owner vmid4_parentOwner(Ctx c, int parentId) {
+    protected Owner vmid4_parentOwner(Ctx c, int parentId) {
         switch (platform.policy()) {
             case ICTX: return new Owner(OwnerKind.ICTX, c.number, 0);
             case KVM_PINNED: return new Owner(OwnerKind.KVM, 0, c.vm);
@@ -526,7 +534,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     }
 
     /** VMID-4: who owns the VMID a vIOMMU's nested STEs and invalidations use. */
-    private Owner vmid4_viommuOwner(Ctx c, int viommuId) {
+    protected Owner vmid4_viommuOwner(Ctx c, int viommuId) {
         switch (platform.policy()) {
             case S2_PARENT: return new Owner(OwnerKind.HWPT, c.number, c.objects.get(viommuId).ref());
             case VIOMMU: return new Owner(OwnerKind.VIOMMU, c.number, viommuId);
@@ -536,7 +544,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     }
 
     /** VMID-4: the VMID an owner holds on an SMMU, found by scanning the pool. */
-    private int vmidOf(int smmu, Owner owner) {
+    protected int vmidOf(int smmu, Owner owner) {
         for (Map.Entry<Integer, Owner> e : vmids.get(smmu).entrySet())
             if (e.getValue().equals(owner)) return e.getKey();
         throw new IllegalStateException("VMID-4: " + owner + " holds no VMID on smmu" + smmu);
@@ -546,7 +554,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
      * VMID-8: at HWPT_ALLOC(NEST_PARENT), VMID-7's binding and width checks, then VMID-6, then
      * allocation (VMID-3) or the KVM pin (VMID-7).
      */
-    private void vmid8_takeVmidForParent(Ctx c, int smmu, int parentId) {
+    protected void vmid8_takeVmidForParent(Ctx c, int smmu, int parentId) {
         Policy policy = platform.policy();
         if (policy == Policy.KVM_PINNED) vmid7_checkKvm(c, smmu);
         if (policy == Policy.ICTX || policy == Policy.KVM_PINNED) vmid6_checkOneParentPerSmmu(c, smmu);
@@ -558,7 +566,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
      * VMID-1..3: the lowest free VMID of the SMMU's pool [1, 2^vmidBits - 1] (mainline's IDA);
      * none free → ENOSPC. TLB-3 holds because every release invalidated the value first (VMID-5).
      */
-    private void vmid3_allocate(int smmu, Owner owner) {
+    protected void vmid3_allocate(int smmu, Owner owner) {
         TreeMap<Integer, Owner> pool = vmids.get(smmu);
         for (int v = 1; v <= platform.smmu(smmu).maxVmid(); v++) {
             if (!pool.containsKey(v)) {
@@ -582,7 +590,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     }
 
     /** VMID-7 (KVM_PINNED): pin the VM's KVM VMID (KVM-5) and use its index on the SMMU; failure → ENOSPC. */
-    private void vmid7_pin(Ctx c, int smmu) {
+    protected void vmid7_pin(Ctx c, int smmu) {
         int index = kvm.kvm5_pin(c.vm);
         require(index != 0, ENOSPC, "VMID-7");
         vmids.get(smmu).put(index, new Owner(OwnerKind.KVM, 0, c.vm));
@@ -613,7 +621,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     }
 
     /** VMID-5: TLBI_S12_VMALL(v) then CMD_SYNC to the SMMU (TLB-2 drops v), then v is free. */
-    private void vmid5_release(int smmu, Owner owner) {
+    protected void vmid5_release(int smmu, Owner owner) {
         int v = vmidOf(smmu, owner);
         issue(smmu, Cmd.tlbiS12Vmall(v));
         issue(smmu, Cmd.sync());
@@ -623,7 +631,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
     // ---------------------------------------------------------------- TLB
 
     /** OBS-1: issue one command to an SMMU; a CMD_SYNC completes the SMMU's earlier ones (TLB-2). */
-    private void issue(int smmu, Cmd cmd) {
+    protected void issue(int smmu, Cmd cmd) {
         issued.add(new Issued(smmu, cmd));
         if (cmd.opcode() == Cmd.CMD_SYNC) tlb2_completeBeforeSync(smmu);
     }
@@ -674,7 +682,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
      * its errno, entryNum = i, and the commands converted since the last issued batch are never
      * issued. On success entryNum = count.
      */
-    private Outcome inv3_convertAndIssue(Ctx c, int viommuId, int smmu, List<Cmd> commands) {
+    protected Outcome inv3_convertAndIssue(Ctx c, int viommuId, int smmu, List<Cmd> commands) {
         int vmid = vmidOf(smmu, vmid4_viommuOwner(c, viommuId));
         List<Cmd> batch = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) {
@@ -696,7 +704,7 @@ public final class ReferenceModel implements NestingImplementation, Op.Visitor<O
      * of the VDEVICE whose virtual ID they carry. Returns null for EIO (unknown virtual ID, or any
      * other opcode).
      */
-    private Cmd inv2_convert(Ctx c, int viommuId, int vmid, Cmd cmd) {
+    protected Cmd inv2_convert(Ctx c, int viommuId, int vmid, Cmd cmd) {
         switch (cmd.opcode()) {
             case Cmd.TLBI_NH_ALL:
             case Cmd.TLBI_NH_ASID:
