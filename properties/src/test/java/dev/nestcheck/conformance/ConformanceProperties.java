@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The default conformance run: the bundled optimized implementation against the model,
  * under every policy, on drawn small platforms. Every rule of the covered sections must
- * decide an outcome or be exercised (RuleCoverage), and the run must execute at least
+ * decide an outcome or be exercised (RequiredRules), and the run must execute at least
  * 25,000 steps per policy (100,000 in all). Override with -Dnestcheck.seed, -Dnestcheck.tries,
  * -Dnestcheck.time, -Dnestcheck.replay; -Dnestcheck.impl=NAME checks another implementation.
  */
@@ -29,7 +29,7 @@ class ConformanceProperties {
     void implementationConformsToTheModel(Policy policy) {
         String impl = System.getProperty("nestcheck.impl", Implementations.OPTIMIZED);
         Settings settings = Settings.defaults().withName("conformance " + impl + " " + policy).withSeed(DEFAULT_SEED)
-                .withTries(DEFAULT_TRIES).withCoverage(RuleCoverage.requirements(policy)).withSystemOverrides();
+                .withTries(DEFAULT_TRIES).withCoverage(RequiredRules.requirements(policy)).withSystemOverrides();
         Conformance.Result result = Conformance.check(Implementations.named(impl)::create, policy, settings);
         TOTAL_STEPS.addAndGet(result.steps());
         TOTAL_NANOS.addAndGet(result.run().elapsed().toNanos());

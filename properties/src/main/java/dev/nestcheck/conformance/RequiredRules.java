@@ -13,7 +13,7 @@ import java.util.List;
  * the harness itself and every GLOBAL invariant is checked on every step, so they are not
  * listed; G-7 is, because it is checked only once all contexts are closed.
  */
-public final class RuleCoverage {
+public final class RequiredRules {
     /** Rules that decide outcomes under every policy. */
     static final List<String> DECIDING = List.of("OBJ-1", "OBJ-3", "OBJ-5", "OBJ-6", "OBJ-7", "HWPT-1", "HWPT-2",
             "VIOMMU-1", "NEST-1", "NEST-2", "VDEV-1", "ATT-1", "ATT-2", "ATT-3", "ATT-4", "ATT-6", "INV-1", "INV-2",
@@ -22,7 +22,7 @@ public final class RuleCoverage {
     static final List<String> EXERCISED = List.of("STE-1", "STE-2", "STE-3", "STE-4", "VMID-1", "VMID-5", "TLB-1",
             "TLB-2", "KVM-4", "G-7");
 
-    private RuleCoverage() {
+    private RequiredRules() {
     }
 
     /** The rule IDs the default run under a policy must reach, each as "category:rule". */
