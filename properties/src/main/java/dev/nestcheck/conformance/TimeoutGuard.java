@@ -20,15 +20,18 @@ import java.util.function.Supplier;
  * instead of a run that never ends. Exceptions and errors of the implementation propagate
  * unchanged (the same object).
  *
- * <p>Cost: one hand-off to the worker and back per call. The hand-off spins briefly before
- * parking, because most operations take a microsecond or two and a park/unpark round trip
- * costs several; see {@code TimeoutGuardTest} for the measured overhead. Use
- * {@link #factory} for runs that create one implementation per test case: its guards share
- * one worker thread instead of starting a thread per case.
+ * <p>Cost: one hand-off to the worker and back per step, because {@link #execute} also takes the
+ * snapshot that the harness asks for next while the caller runs the model. Each wait spins
+ * briefly, then parks. Measured on a shared 2-vCPU machine under load: about 7 to 12 us per
+ * step, i.e. a conformance run at roughly 25,000 instead of 80,000 steps/s
+ * ({@code TimeoutGuardTest.overheadPerStepIsSmall} prints the figure). Use {@link #factory}
+ * for runs that create one implementation per test case: its guards share one worker thread
+ * instead of starting a thread per case.
  *
  * <p>A hung call's thread cannot be stopped in Java: it is interrupted and abandoned (it is
  * a daemon, so it never keeps the JVM alive), and every later call on that guard fails at
- * once. A factory starts a fresh worker for the next implementation.
+ * once. A factory starts a fresh worker for the next implementation. An implementation that
+ * hangs in a CPU loop (rather than blocking) keeps burning a core until the JVM exits.
  */
 public final class TimeoutGuard implements NestingImplementation, AutoCloseable {
     /** The per-operation timeout when none is given. */
@@ -194,7 +197,10 @@ public final class TimeoutGuard implements NestingImplementation, AutoCloseable 
      * waits for chains the same way.
      */
     private static final class Worker implements Runnable {
-        private static final int SPINS = 50;
+        /** Caller side: an operation often finishes within a few microseconds of being handed over. */
+        private static final int SPINS = 200;
+        /** Worker side: short, because the caller's own work between two calls (the model) is longer. */
+        private static final int IDLE_SPINS = 50;
 
         private final Thread thread;
         private volatile Chain current;
@@ -263,7 +269,7 @@ public final class TimeoutGuard implements NestingImplementation, AutoCloseable 
             while (!stopped && !abandoned) {
                 Chain c = current;
                 if (c == null || c == last) {
-                    for (int s = 0; s < SPINS && current == c && !stopped; s++) Thread.onSpinWait();
+                    for (int s = 0; s < IDLE_SPINS && current == c && !stopped; s++) Thread.onSpinWait();
                     if (current == c && !stopped) LockSupport.park(this);
                     continue;
                 }
