@@ -86,13 +86,17 @@ final class ExploreCommand implements Callable<Integer> {
                     fixed, null, settings, () -> "");
             RunResult run = r.run();
             RunSummary.Status status = Runs.status(r);
+            String end = run.failure().isPresent() ? "stopped at the first counterexample (of minimal length)"
+                    : run.exhaustiveComplete() ? "complete" : "INCOMPLETE (run or time limit)";
             io.out().println(String.format(Locale.ROOT, "%-11s %-15s %,d states explored, %,d sequences run, %,d pruned, %,d steps, %s",
-                    p.name(), status.text(), run.statesExplored(), run.casesRun(), run.counters().pruned(), r.steps(),
-                    run.exhaustiveComplete() ? "complete" : "INCOMPLETE (run or time limit)"));
+                    p.name(), status.text(), run.statesExplored(), run.casesRun(), run.counters().pruned(), r.steps(), end));
             if (status != RunSummary.Status.CONFORMANT) {
+                io.out().println("            " + Runs.title(r));
                 if (reportDir == null) reportDir = Runs.defaultReportDir();
+                String again = "./nestcheck explore --impl " + provider.name() + " --policy " + p + " --platform "
+                        + platformArg.text() + " --max-steps " + maxSteps + " --max-value " + maxValue;
                 CounterexampleReport.Origin origin = new CounterexampleReport.Origin(provider.name(), p,
-                        platformArg.text(), null, run.failure().get().replayToken(), null);
+                        platformArg.text(), null, run.failure().get().replayToken(), null, again);
                 io.out().println();
                 Runs.present(io, r, origin, reportDir);
                 worst = Math.max(worst, status == RunSummary.Status.CRASH ? ExitCode.CRASH : ExitCode.COUNTEREXAMPLE);

@@ -83,7 +83,7 @@ final class Runs {
         String text = Reports.text(cx);
         io.out().println(indent(text.substring(text.indexOf('\n') + 1)));   // the title is on the row already
         if (origin.seed() != null) io.out().println("  seed:   " + origin.seed());
-        io.out().println("  token:  " + origin.replayToken());
+        if (origin.command() == null) io.out().println("  token:  " + origin.replayToken());
         io.out().println("  replay: " + origin.replayCommand());
         CounterexampleReport.Written w = null;
         if (reportDir != null) {

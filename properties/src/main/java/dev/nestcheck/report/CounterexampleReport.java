@@ -44,11 +44,19 @@ public final class CounterexampleReport {
      * @param seed           the run's seed, or null (a replay)
      * @param replayToken    the engine case, or null (a trace replay)
      * @param requirement    the REQ rule a matrix cell searched, or null for conformance
+     * @param command        the command that finds this case again, when it is not a token replay
+     *                       (exhaustive exploration), or null
      */
     public record Origin(String implementation, dev.nestcheck.spec.Policy policy, String platformArg, Long seed,
-                         String replayToken, String requirement) {
-        /** The command that re-runs exactly this case, or null when there is no token. */
+                         String replayToken, String requirement, String command) {
+        public Origin(String implementation, dev.nestcheck.spec.Policy policy, String platformArg, Long seed,
+                      String replayToken, String requirement) {
+            this(implementation, policy, platformArg, seed, replayToken, requirement, null);
+        }
+
+        /** The command that re-runs exactly this case, or null when there is none. */
         public String replayCommand() {
+            if (command != null) return command;
             if (replayToken == null) return null;
             if (requirement != null)
                 return "./nestcheck matrix --seed " + seed + "   (matrix cell " + policy + " x " + requirement + ")";
@@ -172,12 +180,13 @@ public final class CounterexampleReport {
         b.append("## Reproduce\n\n");
         StringBuilder r = new StringBuilder();
         if (o.seed() != null) r.append("seed          ").append(o.seed()).append('\n');
-        if (o.replayToken() != null) r.append("replay token  ").append(o.replayToken()).append('\n');
+        if (o.replayToken() != null && o.command() == null)
+            r.append("replay token  ").append(o.replayToken()).append('\n');
         String cmd = o.replayCommand();
         if (cmd != null) r.append("replay        ").append(cmd).append('\n');
         r.append("trace         ./nestcheck replay ").append(tracePath).append(" --impl ").append(o.implementation())
                 .append('\n');
-        if (o.replayToken() != null && o.requirement() == null)
+        if (o.replayToken() != null && o.requirement() == null && o.command() == null)
             r.append("JUnit (TCK)   -Dnestcheck.replay=").append(o.replayToken())
                     .append(" -Dtest='*Verification#policy_").append(o.policy()).append("_conformsToTheModel'")
                     .append(o.platformArg() == null ? "" : " -Dnestcheck.platform=" + o.platformArg()).append('\n');

@@ -157,6 +157,39 @@ class MainTest {
         return m.group(1);
     }
 
+    @Test
+    void fixedPlatformsByPresetAndByFile(@TempDir Path dir) throws IOException {
+        Run preset = run("check", "--platform", "linux-8bit", "--policy", "ICTX", "--tries", "10", "--seed", "1");
+        assertThat(preset.code()).as(preset.toString()).isEqualTo(ExitCode.CONFORMANT);
+        assertThat(preset.out()).contains("platform: linux-8bit;", "policies ICTX");
+        Path file = dir.resolve("platform.json");
+        Files.writeString(file, TraceCodec.writePlatform(
+                dev.nestcheck.trace.Platforms.named("small", dev.nestcheck.spec.Policy.ICTX)));
+        Run fromFile = run("check", "--platform", file.toString(), "--policy", "s2-parent,VIOMMU", "--tries", "10");
+        assertThat(fromFile.code()).as(fromFile.toString()).isEqualTo(ExitCode.CONFORMANT);
+        assertThat(fromFile.out()).contains("platform: from " + file, "policies S2_PARENT, VIOMMU");
+    }
+
+    @Test
+    void aTokenFoundOnAFixedPlatformReplaysWithThatPlatform(@TempDir Path dir) {
+        Run r = run("check", "--impl", "broken-vmid-zero", "--platform", "small", "--policy", "VIOMMU", "--tries", "300",
+                "--seed", "4", "--report", dir.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.COUNTEREXAMPLE);
+        assertThat(r.out()).contains("--impl broken-vmid-zero --policy VIOMMU --platform small");
+        Run replay = run("replay", token(r.out()), "--impl", "broken-vmid-zero", "--policy", "VIOMMU", "--platform", "small");
+        assertThat(replay.code()).as(replay.toString()).isEqualTo(ExitCode.COUNTEREXAMPLE);
+        assertThat(replay.out()).contains("first failure at step " + failingStep(r.out()));
+    }
+
+    @Test
+    void exploreFindsAMinimalCrashAndSaysHowToFindItAgain(@TempDir Path dir) {
+        Run r = run("explore", "--impl", "broken-throws", "--max-steps", "2", "--policy", "S2_PARENT", "--report", dir.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CRASH);
+        assertThat(r.out()).contains("stopped at the first counterexample", ">1  ioas_alloc(ctx=1)",
+                "replay: ./nestcheck explore --impl broken-throws --policy S2_PARENT --platform small --max-steps 2");
+        assertThat(dir.resolve("S2_PARENT-crash").resolve(CounterexampleReport.TRACE)).exists();
+    }
+
     // ------------------------------------------------------------------ exit code 2
 
     @ParameterizedTest
