@@ -107,6 +107,12 @@ final class ReplayCommand implements Callable<Integer> {
                 io.out().println("ok      " + files.get(i) + " (" + traces.get(i).steps().size() + " steps)");
                 continue;
             }
+            if (r.status() == TraceReplay.Status.INVALID) {
+                // the trace cannot be replayed as written: an input error, reported like one
+                io.err().println("nestcheck: " + Main.oneLine(r.source() + ": " + r.message()));
+                worst = Math.max(worst, ExitCode.USAGE);
+                continue;
+            }
             io.out().println((r.status() == TraceReplay.Status.CRASHED ? "CRASH   " : "FAILED  ") + r.source() + ": "
                     + r.message());
             if (r.counterexample() != null) {
