@@ -49,7 +49,7 @@ final class MatrixCommand implements Callable<Integer> {
         io.out().println();
         long start = System.nanoTime();
         Matrix m;
-        try (Progress p = new Progress(io, "matrix", () -> 0, () -> "searching 16 cells")) {
+        try (Progress p = new Progress(io, "matrix", null, () -> "searching 16 cells on the model")) {
             m = Matrix.compute(Settings.defaults().withSeed(s).withTries(tries));
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);

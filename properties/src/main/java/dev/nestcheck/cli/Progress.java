@@ -19,7 +19,7 @@ final class Progress implements AutoCloseable {
     private int lastWidth;
 
     /**
-     * @param steps  the steps executed so far (read from the display thread)
+     * @param steps  the steps executed so far (read from the display thread), or null to show the time
      * @param suffix more text, e.g. the rules covered so far
      */
     Progress(Io io, String label, LongSupplier steps, Supplier<String> suffix) {
@@ -37,11 +37,15 @@ final class Progress implements AutoCloseable {
                     return;
                 }
                 if (done) return;
-                long n = steps.getAsLong();
                 double s = (System.nanoTime() - start) / 1e9;
                 String extra = suffix.get();
-                draw(String.format(Locale.ROOT, "  %s: %,d steps, %,.0f steps/s%s", label, n, s > 0 ? n / s : 0,
-                        extra == null || extra.isEmpty() ? "" : ", " + extra));
+                extra = extra == null || extra.isEmpty() ? "" : ", " + extra;
+                if (steps == null) {
+                    draw(String.format(Locale.ROOT, "  %s: %.0f s%s", label, s, extra));
+                } else {
+                    long n = steps.getAsLong();
+                    draw(String.format(Locale.ROOT, "  %s: %,d steps, %,.0f steps/s%s", label, n, s > 0 ? n / s : 0, extra));
+                }
             }
         }, "nestcheck-progress");
         thread.setDaemon(true);
