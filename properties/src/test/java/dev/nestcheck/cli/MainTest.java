@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line end to end, in process: exit codes, messages, reports, determinism. */
+@org.junit.jupiter.api.extension.ExtendWith(dev.nestcheck.cli.BrokenProviders.Armed.class)
 class MainTest {
     record Run(int code, String out, String err) {
         @Override

@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@org.junit.jupiter.api.extension.ExtendWith(dev.nestcheck.cli.BrokenProviders.Armed.class)
 class TraceReplayTest {
     static final Path EXAMPLE = Paths.get("src", "test", "resources", "corpus", "trace-md-example.json");
 
