@@ -72,15 +72,15 @@ public final class BrokenProviders {
         }
     }
 
-    /** Throws on every IOAS_ALLOC. */
+    /** Throws on every OPEN (the first operation of nearly every sequence, so every search finds it). */
     public static final class Throws implements ImplementationProvider {
         public String name() { return "broken-throws"; }
-        public String description() { return "test only, when armed: optimized, but ioas_alloc throws IllegalStateException"; }
+        public String description() { return "test only, when armed: optimized, but open throws IllegalStateException"; }
         public NestingImplementation create(Platform platform) {
             NestingImplementation d = optimized(platform);
             return new NestingImplementation() {
                 public Outcome execute(Op op) {
-                    if (armed && op instanceof Op.IoasAlloc) throw new IllegalStateException("ioas_alloc is broken");
+                    if (armed && op instanceof Op.Open) throw new IllegalStateException("open is broken");
                     return d.execute(op);
                 }
                 public Snapshot snapshot() { return d.snapshot(); }

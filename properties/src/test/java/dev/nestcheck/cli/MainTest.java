@@ -186,7 +186,7 @@ class MainTest {
     void exploreFindsAMinimalCrashAndSaysHowToFindItAgain(@TempDir Path dir) {
         Run r = run("explore", "--impl", "broken-throws", "--max-steps", "2", "--policy", "S2_PARENT", "--report", dir.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CRASH);
-        assertThat(r.out()).contains("stopped at the first counterexample", ">1  ioas_alloc(ctx=1)",
+        assertThat(r.out()).contains("stopped at the first counterexample", ">1  open()",
                 "replay: ./nestcheck explore --impl broken-throws --policy S2_PARENT --platform small --max-steps 2");
         assertThat(dir.resolve("S2_PARENT-crash").resolve(CounterexampleReport.TRACE)).exists();
     }
@@ -249,7 +249,7 @@ class MainTest {
         Run r = run("check", "--impl", "broken-throws", "--policy", "S2_PARENT", "--tries", "50", "--seed", "1",
                 "--report", dir.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CRASH);
-        assertThat(r.out()).contains("crash: ioas_alloc threw java.lang.IllegalStateException: ioas_alloc is broken",
+        assertThat(r.out()).contains("crash: open threw java.lang.IllegalStateException: open is broken",
                 "result: the implementation crashed");
         assertThat(dir.resolve("S2_PARENT-crash").resolve(CounterexampleReport.MARKDOWN)).exists();
         assertThat(dir.resolve(RunSummary.MARKDOWN)).exists();
@@ -270,7 +270,7 @@ class MainTest {
     void replayingATraceAgainstAThrowingImplementationIsACrash() {
         Run r = run("replay", CORPUS.resolve("trace-md-example.json").toString(), "--impl", "broken-throws");
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CRASH);
-        assertThat(r.out()).contains("CRASH", "step 3 (steps[2]) ioas_alloc(ctx=1)");
+        assertThat(r.out()).contains("CRASH", "step 1 (steps[0]) open()");
     }
 
     // ------------------------------------------------------------------ determinism
