@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /** {@code nestcheck check}: the conformance check of an implementation, policy by policy. */
-@Command(name = "check", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "check", header = "Check an implementation against the model, per policy (exit 0/1/2/3).",
+        sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Checks an implementation against the reference model under each VMID policy: random",
                 "operation sequences on small platforms, compared step by step; a failure is shrunk to a",
                 "minimal counterexample and written as a report with a replayable trace.",

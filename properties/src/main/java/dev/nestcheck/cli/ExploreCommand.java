@@ -21,7 +21,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code nestcheck explore}: the engine's exhaustive mode on the fixed small platform. */
-@Command(name = "explore", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "explore", header = "Exhaustively explore short sequences on a fixed small platform.",
+        sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Explores every operation sequence up to --max-steps on the fixed `small` platform",
                 "(breadth-first, each draw limited to 0..--max-value, states reached twice pruned), so the",
                 "first counterexample found has minimal length.",

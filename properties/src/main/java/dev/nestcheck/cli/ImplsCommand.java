@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code nestcheck impls}: the implementations registered through ServiceLoader. */
-@Command(name = "impls", mixinStandardHelpOptions = true,
+@Command(name = "impls", header = "List the registered implementations.",
+        mixinStandardHelpOptions = true,
         description = "Lists the implementations found on the class path (META-INF/services/dev.nestcheck.spec.ImplementationProvider).")
 final class ImplsCommand implements Callable<Integer> {
     private final Io io;

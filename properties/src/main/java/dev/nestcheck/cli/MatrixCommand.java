@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code nestcheck matrix}: which policy meets which REQ requirement, searched on the model. */
-@Command(name = "matrix", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "matrix", header = "Print which policy meets which REQ requirement (searched on the model).",
+        sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Searches the reference model for a violation of each REQ requirement under each policy",
                 "and prints the policy x requirement matrix; a violated cell has a minimal counterexample.",
                 "A violation is an answer, not a failure: exit code 0 (2 on usage errors)."})

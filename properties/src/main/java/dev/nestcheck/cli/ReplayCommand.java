@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /** {@code nestcheck replay}: replays trace files, folders of traces, or engine replay tokens. */
-@Command(name = "replay", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(name = "replay", header = "Replay traces, folders of traces, or replay tokens.",
+        sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Replays traces (files, or folders of *.json) step by step against the implementation and",
                 "the model, checking each step's expectation; or re-runs exactly the engine case of a replay",
                 "token (nc1....), which needs the --policy (and --platform, if any) it was found with.",

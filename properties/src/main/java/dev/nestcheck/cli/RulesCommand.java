@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code nestcheck rules}: the rule IDs of the catalogue with one-line titles. */
-@Command(name = "rules", mixinStandardHelpOptions = true,
+@Command(name = "rules", header = "List the rule IDs with one-line titles.",
+        mixinStandardHelpOptions = true,
         description = {"Lists the rule IDs with one-line titles: from RULES.md when it is found next to the",
                 "repository (../shared/spec/RULES.md) or given with --file, else from the built-in copy."})
 final class RulesCommand implements Callable<Integer> {
