@@ -73,8 +73,9 @@ final class CheckCommand implements Callable<Integer> {
             description = "Per-operation timeout; a hang is a failure (exit 3). 0 disables the guard. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
-    @Option(names = "--shrink-time", paramLabel = "DURATION", defaultValue = "60s",
-            description = "Time limit for shrinking a counterexample. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--shrink-time", paramLabel = "DURATION", defaultValue = "30s",
+            description = {"Time limit for shrinking a counterexample (most take a few seconds; a hanging",
+                    "implementation costs a timeout per attempt). Default: ${DEFAULT-VALUE}."})
     Duration shrinkTime;
 
     private final Io io;
