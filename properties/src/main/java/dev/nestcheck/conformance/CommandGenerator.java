@@ -21,13 +21,14 @@ final class CommandGenerator {
             Cmd.TLBI_NSNH_ALL, Cmd.ATC_INV, Cmd.CFGI_CD, Cmd.CFGI_CD_ALL};
     private static final int[] REJECTED = {Cmd.TLBI_S12_VMALL, Cmd.CFGI_STE, Cmd.CFGI_ALL, Cmd.TLBI_S2_IPA,
             Cmd.TLBI_EL2_ALL, Cmd.CMD_SYNC, Cmd.PRI_RESP, 0x7f};
-    /** Sizes around the batch boundary of 63 (INV-3). */
-    private static final int[] BOUNDARY = {62, 63, 64, 65, 126, 127, 140};
+    /** Array sizes: small, medium, around one and two batches of 63 (INV-3), and up to 140. */
+    private static final int[] SIZE_BASE = {1, 5, 62, 125, 138};
+    private static final int[] SIZE_SPREAD = {3, 20, 3, 3, 2};
 
     Op.Invalidate invalidate(TestCase tc, Snapshot s, int ctx, boolean invalid, OpGenerator gen) {
         int viommu = gen.idOf(tc, s, ctx, ObjectKind.VIOMMU);
         if (invalid) {
-            switch (tc.between(0, 4)) {
+            switch (tc.pickWeighted(1, 1, 1, 1, 4)) { // mostly an array with one rejected command
                 case 0: return new Op.Invalidate(ctx, gen.idOf(tc, s, ctx, ObjectKind.HWPT_NESTED), DataType.ARM_SMMUV3, commands(tc, s, ctx, viommu, false));
                 case 1: return new Op.Invalidate(ctx, gen.anyId(tc, s, ctx), DataType.ARM_SMMUV3, commands(tc, s, ctx, viommu, false));
                 case 2: return new Op.Invalidate(ctx, viommu, tc.bool() ? DataType.VTD_S1 : DataType.NONE, commands(tc, s, ctx, viommu, false));
@@ -39,19 +40,23 @@ final class CommandGenerator {
     }
 
     private List<Cmd> commands(TestCase tc, Snapshot s, int ctx, int viommu, boolean oneRejected) {
-        int size;
-        switch (tc.pickWeighted(12, 3, 1)) {
-            case 0: size = 1 + tc.between(0, 3); break;
-            case 1: size = 5 + tc.between(0, 20); break;
-            default: size = BOUNDARY[tc.between(0, BOUNDARY.length - 1)];
-        }
+        int sizeClass = tc.pickWeighted(12, 3, 1, 1, 1);
+        // The array is a span whose first choice is its size, each command a span inside it: the
+        // shrinker deletes a command while lowering the size, and the rest stays aligned.
+        tc.startSpan();
+        int size = SIZE_BASE[sizeClass] + tc.between(0, SIZE_SPREAD[sizeClass]);
         int bad = oneRejected ? tc.between(0, size - 1) : -1;
         List<Long> mine = new ArrayList<>(), others = new ArrayList<>();
         OpGenerator.objects(s, ctx).forEach((id, o) -> {
             if (o.kind() == ObjectKind.VDEVICE) (o.ref() == viommu ? mine : others).add(o.virtId());
         });
         List<Cmd> out = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) out.add(i == bad ? rejected(tc, others) : accepted(tc, mine));
+        for (int i = 0; i < size; i++) {
+            tc.startSpan();
+            out.add(i == bad ? rejected(tc, others) : accepted(tc, mine));
+            tc.endSpan();
+        }
+        tc.endSpan();
         return out;
     }
 
@@ -66,12 +71,13 @@ final class CommandGenerator {
         return new Cmd(op | junk, word1);
     }
 
-    /** A command INV-2 rejects with EIO: a rejected opcode, or a virtual ID not in this vIOMMU. */
+    /** A command INV-2 rejects with EIO: each rejected opcode, or a virtual ID not in this vIOMMU, alike. */
     private static Cmd rejected(TestCase tc, List<Long> others) {
-        if (tc.bool()) {
+        int k = tc.between(0, REJECTED.length);
+        if (k == REJECTED.length) {
             long sid = others.isEmpty() || tc.bool() ? 1000 + tc.between(0, 3) : tc.pick(others);
             return new Cmd(Cmd.ATC_INV | (sid << 32), 0);
         }
-        return new Cmd(REJECTED[tc.between(0, REJECTED.length - 1)] | (tc.weighted(0.3) ? tc.bits64() & ~0xFFL : 0), 0);
+        return new Cmd(REJECTED[k] | (tc.weighted(0.3) ? tc.bits64() & ~0xFFL : 0), 0);
     }
 }

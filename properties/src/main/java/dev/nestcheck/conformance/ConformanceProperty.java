@@ -65,7 +65,7 @@ public final class ConformanceProperty implements Property {
                     List.of("crash: the implementation factory returned null"), null, null));
         Session session = new Session(platform, impl, tc::label, requirement);
         try {
-            OpGenerator generator = new OpGenerator(platform);
+            OpGenerator generator = new OpGenerator(platform, tc.weighted(0.25));
             int limit = Math.min(maxSteps, tc.maxSteps());
             for (int i = 0; i < limit; i++) {
                 tc.startSpan(); // one step, continue flag included: the shrinker deletes it whole

@@ -27,8 +27,15 @@ public final class OpGenerator {
     /** How often an operation is deliberately invalid. */
     static final double INVALID = 0.2;
 
+    /**
+     * Operation kinds. The order matters twice: the shrinker lowers choices, so a step may turn
+     * into a kind listed before its own, and the exhaustive mode (small values per draw) reaches
+     * only the first few kinds. So the first kinds start a setup, and DESTROY comes before the
+     * allocations, so that a counterexample can end in the destroy that exposes a bug rather
+     * than in a detour through a second allocation.
+     */
     enum Kind {
-        OPEN, BIND, IOAS_ALLOC, HWPT_PAGING, VIOMMU_ALLOC, HWPT_NESTED, VDEVICE_ALLOC, ATTACH, DETACH, DESTROY,
+        OPEN, BIND, IOAS_ALLOC, DESTROY, HWPT_PAGING, VIOMMU_ALLOC, HWPT_NESTED, VDEVICE_ALLOC, ATTACH, DETACH,
         UNBIND, CLOSE, INVALIDATE, KVM_VM_CREATE, KVM_BIND, VCPU_LOAD, VCPU_PUT, KVM_VM_DESTROY
     }
 
@@ -36,11 +43,16 @@ public final class OpGenerator {
     private final CommandGenerator commands;
     private int contextsOpened;
     private int vmsCreated;
-    /** Drawn once per sequence: about one in four sequences favours KVM operations, so rollovers and pin exhaustion are common. */
-    private Boolean kvmFocus;
+    /** Whether this sequence favours KVM operations (so that rollovers and pin exhaustion are common). */
+    private final boolean kvmFocus;
 
-    public OpGenerator(Platform platform) {
+    /**
+     * @param kvmFocus drawn once per sequence, before its first step (one in four favours KVM
+     *                 operations); outside every step, so that deleting a step leaves it alone
+     */
+    public OpGenerator(Platform platform, boolean kvmFocus) {
         this.platform = platform;
+        this.kvmFocus = kvmFocus;
         this.commands = new CommandGenerator();
     }
 
@@ -51,11 +63,10 @@ public final class OpGenerator {
     }
 
     public Op next(TestCase tc, Snapshot s) {
-        if (kvmFocus == null) kvmFocus = tc.weighted(0.25);
         Kind kind = Kind.values()[tc.pickWeighted(weights(s))];
         tc.label("op", kind.name());
         boolean invalid = tc.weighted(INVALID);
-        int ctx = pickContext(tc, s, invalid && tc.weighted(0.25));
+        int ctx = pickContext(tc, s, kind, invalid && tc.weighted(0.25));
         switch (kind) {
             case OPEN: return new Op.Open();
             case CLOSE: return new Op.Close(ctx);
@@ -68,7 +79,7 @@ public final class OpGenerator {
             case VDEVICE_ALLOC: return vdeviceAlloc(tc, s, ctx, invalid);
             case ATTACH: return attach(tc, s, ctx, invalid);
             case DETACH: return new Op.Detach(ctx, invalid ? anyId(tc, s, ctx) : idOf(tc, s, ctx, ObjectKind.DEVICE));
-            case DESTROY: return new Op.Destroy(ctx, invalid ? anyId(tc, s, ctx) : liveId(tc, s, ctx));
+            case DESTROY: return new Op.Destroy(ctx, invalid ? busyId(tc, s, ctx) : liveId(tc, s, ctx));
             case INVALIDATE: return commands.invalidate(tc, s, ctx, invalid, this);
             case KVM_VM_CREATE: return new Op.KvmVmCreate();
             case KVM_BIND: return new Op.KvmBind(ctx, vm(tc, s, invalid));
@@ -136,15 +147,35 @@ public final class OpGenerator {
         return n;
     }
 
-    /** An open context, or (when {@code closed}) one that is closed or was never opened. */
-    private int pickContext(TestCase tc, Snapshot s, boolean closed) {
+    /**
+     * An open context where the kind can be valid (one holding what it needs), else any open
+     * one; or (when {@code closed}) one that is closed or was never opened.
+     */
+    private int pickContext(TestCase tc, Snapshot s, Kind kind, boolean closed) {
         if (closed || s.contexts().isEmpty()) {
             List<Integer> gone = new ArrayList<>();
             for (int c = 1; c <= contextsOpened + 1; c++)
                 if (!s.contexts().containsKey(c)) gone.add(c);
             return tc.pick(gone);
         }
-        return tc.pick(new ArrayList<>(new TreeMap<>(s.contexts()).keySet()));
+        List<Integer> open = new ArrayList<>(new TreeMap<>(s.contexts()).keySet());
+        ObjectKind needs = needs(kind);
+        if (needs != null) {
+            List<Integer> fit = new ArrayList<>();
+            for (int c : open)
+                if (!ids(s, c, needs).isEmpty()) fit.add(c);
+            if (!fit.isEmpty()) return tc.pick(fit);
+        }
+        return tc.pick(open);
+    }
+
+    /** The object kind an operation of this kind needs in its context to be valid, if any. */
+    private static ObjectKind needs(Kind kind) {
+        switch (kind) {
+            case INVALIDATE: case HWPT_NESTED: case VDEVICE_ALLOC: return ObjectKind.VIOMMU;
+            case ATTACH: case DETACH: case UNBIND: case HWPT_PAGING: case VIOMMU_ALLOC: return ObjectKind.DEVICE;
+            default: return null;
+        }
     }
 
     static Map<Integer, Snapshot.Obj> objects(Snapshot s, int ctx) {
@@ -177,6 +208,18 @@ public final class OpGenerator {
             for (int id : c.tombstones()) max = Math.max(max, id);
         }
         return tc.between(0, max + 1);
+    }
+
+    /** An object that cannot be destroyed now (OBJ-3: referenced, attached, or a DEVICE), else any ID. */
+    private int busyId(TestCase tc, Snapshot s, int ctx) {
+        java.util.TreeSet<Integer> busy = new java.util.TreeSet<>();
+        objects(s, ctx).forEach((id, o) -> {
+            if (o.ref() != 0) busy.add(o.ref());
+            if (o.kind() == ObjectKind.DEVICE) busy.add(id);
+        });
+        for (Snapshot.Device d : s.devices())
+            if (d.ctx() == ctx && d.attached() != 0) busy.add(d.attached());
+        return busy.isEmpty() || tc.weighted(0.25) ? anyId(tc, s, ctx) : tc.pick(new ArrayList<>(busy));
     }
 
     private int liveId(TestCase tc, Snapshot s, int ctx) {
@@ -241,7 +284,7 @@ public final class OpGenerator {
             if (smmuOfDevice(s, ctx, d) == smmu) sameSmmu.add(d);
         int dev = sameSmmu.isEmpty() ? idOf(tc, s, ctx, ObjectKind.DEVICE) : tc.pick(sameSmmu);
         if (!invalid) return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.valid(tc));
-        switch (tc.between(0, 5)) {
+        switch (tc.pickWeighted(4, 1, 1, 1, 1, 1)) { // mostly an invalid vSTE: NEST-2 has the most classes
             case 0: return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.invalid(tc));
             case 1: return new Op.HwptAlloc(ctx, dev, viommu, HwptFlags.NEST_PARENT, DataType.ARM_SMMUV3, Vste.valid(tc));
             case 2: return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.NONE, null);

@@ -27,7 +27,8 @@ final class Vste {
         List<Long> base = valid(tc);
         long w0 = base.get(0) | 1L, w1 = base.get(1);
         switch (tc.between(0, 3)) {
-            case 0: return List.of(w0 | (1L << (52 + tc.between(0, 6))), w1);
+            case 0: // the edge bits of the reserved range first
+                return List.of(w0 | (1L << new int[] {52, 58, 53, 54, 55, 56, 57}[tc.pickWeighted(3, 3, 1, 1, 1, 1, 1)]), w1);
             case 1: {
                 int bit = new int[] {8 + tc.between(0, 18), 30 + tc.between(0, 33)}[tc.between(0, 1)];
                 return List.of(w0, w1 | (1L << bit));

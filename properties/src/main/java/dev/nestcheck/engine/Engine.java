@@ -134,7 +134,7 @@ public final class Engine {
             Throwable thrown = execute(tc);
             count(tc);
             if (thrown != null) {
-                return shrinkAndReport(tc.choices(), thrown);
+                return shrinkAndReport(tc.choices(), thrown, master, deadline);
             }
         }
         return null;
@@ -144,13 +144,48 @@ public final class Engine {
         return d.compareTo(Duration.ofDays(365 * 100)) > 0 ? Long.MAX_VALUE / 2 : d.toNanos();
     }
 
-    private Failure shrinkAndReport(long[] failing, Throwable thrown) {
+    /**
+     * Shrinking stops in a local minimum that depends on where it started, so after the first failure
+     * the search goes on for a while (as many cases again as it took to find it, at least 200, within
+     * tries and the time budget) for up to {@link #EXTRA_FAILURES} more failures of the same kind; each
+     * is shrunk within what is left of the shrink budget and the smallest result is reported.
+     * Deterministic for a seed, like the rest.
+     */
+    static final int EXTRA_FAILURES = 8;
+
+    private Failure shrinkAndReport(long[] failing, Throwable thrown, SplittableRandom master, long deadline) {
         failureOrigin = origin(thrown);
-        Shrinker shrinker = new Shrinker(failing, thrown, this::shrinkRun,
-                settings.shrinkMaxAttempts(), settings.shrinkMaxTime());
+        long casesToFirst = casesRun;
+        Shrinker best = shrink(failing, thrown, settings.shrinkMaxAttempts(), settings.shrinkMaxTime());
+        int attempts = best.attempts;
+        Duration spent = best.spent;
+        boolean exhausted = best.budgetExhausted;
+        int found = 0;
+        long limit = Math.min(casesRun + Math.max(casesToFirst, 200), 10L * settings.tries());
+        while (!exhausted && found < EXTRA_FAILURES && casesRun < limit && valid < settings.tries()
+                && System.nanoTime() - deadline < 0) {
+            TestCase tc = TestCase.generating(master.split(), settings);
+            Throwable t = execute(tc);
+            count(tc);
+            if (t == null || !origin(t).equals(failureOrigin)) continue;
+            found++;
+            // the attempt and time budgets are for the whole shrink phase, restarts included
+            Shrinker next = shrink(tc.choices(), t, settings.shrinkMaxAttempts() - attempts,
+                    settings.shrinkMaxTime().minus(spent));
+            attempts += next.attempts;
+            spent = spent.plus(next.spent);
+            exhausted |= next.budgetExhausted;
+            if (Shrinker.shortlex(next.best, best.best) < 0) best = next;
+        }
+        Failure.ShrinkStats stats = new Failure.ShrinkStats(attempts, spent, exhausted);
+        return finalRun(best.best, best.bestFailure, failing.length, casesToFirst, stats, "random search");
+    }
+
+    private Shrinker shrink(long[] failing, Throwable thrown, int maxAttempts, Duration maxTime) {
+        Shrinker shrinker = new Shrinker(failing, thrown, this::shrinkRun, maxAttempts,
+                maxTime.isNegative() ? Duration.ZERO : maxTime);
         shrinker.shrink();
-        Failure.ShrinkStats stats = new Failure.ShrinkStats(shrinker.attempts, shrinker.spent, shrinker.budgetExhausted);
-        return finalRun(shrinker.best, shrinker.bestFailure, failing.length, stats, "random search");
+        return shrinker;
     }
 
     private Shrinker.Outcome shrinkRun(long[] candidate) {
@@ -163,6 +198,11 @@ public final class Engine {
     /** Re-runs the minimal case with {@link TestCase#isFinal()} true, collecting its notes and exception. */
     private Failure finalRun(long[] choices, Throwable earlier, int originalCount, Failure.ShrinkStats stats,
                              String how) {
+        return finalRun(choices, earlier, originalCount, casesRun, stats, how);
+    }
+
+    private Failure finalRun(long[] choices, Throwable earlier, int originalCount, long casesBefore,
+                             Failure.ShrinkStats stats, String how) {
         TestCase tc = TestCase.replaying(choices, settings, true);
         Throwable thrown = execute(tc);
         if (thrown == null) {
@@ -170,7 +210,7 @@ public final class Engine {
                     + " failure depends on more than the choices (time, shared or leftover state, ...);"
                     + " the cause is the exception it threw before", earlier);
         }
-        return new Failure(settings, seed, choices, thrown, tc.notes(), originalCount, casesRun, stats, how);
+        return new Failure(settings, seed, choices, thrown, tc.notes(), originalCount, casesBefore, stats, how);
     }
 
     // ------------------------------------------------------------------ replay

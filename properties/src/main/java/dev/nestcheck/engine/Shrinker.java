@@ -96,9 +96,12 @@ final class Shrinker {
             while (!Arrays.equals(previous, best)) {
                 previous = best;
                 deleteSpans();
+                zeroSpans();
+                minimiseSpanHeads();
                 deleteBlocks();
                 zeroBlocks();
                 minimiseEach();
+                sortTopLevelSpans();
                 swapAndRedistribute();
             }
         } catch (BudgetExhausted e) {
@@ -186,28 +189,108 @@ final class Shrinker {
 
     /**
      * Deletes whole spans (see {@link TestCase#startSpan()}), last first, so that a step is removed at
-     * once however many choices it drew; also with the choice before the span lowered by one.
+     * once however many choices it drew; also with the choice before the span lowered by one, and with
+     * the first choice of the enclosing span lowered by one (a length-prefixed list: the element goes
+     * and the length shrinks with it).
      */
     private void deleteSpans() {
+        deleteSpans(true);   // whole steps first: cheap, and each success removes their inner spans too
+        deleteSpans(false);
+    }
+
+    private void deleteSpans(boolean topLevelOnly) {
+        int[][] spans = topLevelOnly ? topLevel(currentSpans()) : currentSpans();
+        int[][] basis = bestSpans;
+        for (int k = spans.length - 1; k >= 0; k--) {
+            if (bestSpans != basis) {
+                // best changed: go on from the same position on its own spans (earlier ones are unmoved)
+                spans = topLevelOnly ? topLevel(currentSpans()) : currentSpans();
+                basis = bestSpans;
+                k = Math.min(k + 1, spans.length);
+                continue;
+            }
+            int start = spans[k][0], end = spans[k][1];
+            if (considerDeletion(start, end - start) || topLevelOnly) continue;
+            int parent = enclosing(spans, k);
+            if (parent >= 0 && parent < start && best[parent] > 0) {
+                long[] attempt = new long[best.length - (end - start)];
+                System.arraycopy(best, 0, attempt, 0, start);
+                System.arraycopy(best, end, attempt, start, best.length - end);
+                attempt[parent]--;
+                consider(attempt);
+            }
+        }
+    }
+
+    /** Sets every choice of a span to zero, last span first (Hypothesis' zero-examples). */
+    private void zeroSpans() {
+        int[][] spans = currentSpans();
+        for (int k = spans.length - 1; k >= 0; k--) {
+            if (bestSpans != spans) {
+                spans = currentSpans();
+                k = Math.min(k + 1, spans.length);
+                continue;
+            }
+            int start = spans[k][0], end = spans[k][1];
+            boolean nonZero = false;
+            for (int i = start; i < end; i++) nonZero |= best[i] != 0;
+            if (!nonZero) continue;
+            long[] attempt = best.clone();
+            Arrays.fill(attempt, start, end, 0);
+            consider(attempt);
+        }
+    }
+
+    /**
+     * Moves a top-level span before its left neighbour when that is smaller (steps of a sequence: a
+     * step that can come earlier sorts earlier, which can let a later pass delete what lay between).
+     */
+    private void sortTopLevelSpans() {
+        int[][] spans = currentSpans();
+        int[][] top = topLevel(spans);
+        for (int k = 1; k < top.length; k++) {
+            if (bestSpans != spans) {
+                spans = currentSpans();
+                top = topLevel(spans);
+                k = 0;
+                continue;
+            }
+            int a = top[k - 1][0], b = top[k][0], end = top[k][1];
+            if (top[k - 1][1] != b) continue;
+            long[] attempt = best.clone();
+            System.arraycopy(best, b, attempt, a, end - b);
+            System.arraycopy(best, a, attempt, a + end - b, b - a);
+            if (shortlex(attempt, best) < 0) consider(attempt);
+        }
+    }
+
+    private int[][] currentSpans() {
         if (bestSpans == null) {
             if (attempts >= maxAttempts) {
                 throw new BudgetExhausted();
             }
             attempts++;
-            Outcome o = test.run(best);
-            bestSpans = o.spans();
+            bestSpans = test.run(best).spans();
         }
-        int[][] spans = bestSpans;
-        for (int k = spans.length - 1; k >= 0; k--) {
-            int start = spans[k][0], end = spans[k][1];
-            if (end > best.length || bestSpans != spans) {
-                // best changed under us: start over on its own spans, from the end
-                spans = bestSpans == null ? new int[0][] : bestSpans;
-                k = spans.length;
-                continue;
-            }
-            considerDeletion(start, end - start);
-        }
+        return bestSpans;
+    }
+
+    /** The start of the innermost span strictly containing span k, or -1 (spans are in end order). */
+    private static int enclosing(int[][] spans, int k) {
+        for (int j = k + 1; j < spans.length; j++)
+            if (spans[j][0] <= spans[k][0] && spans[j][1] >= spans[k][1]
+                    && (spans[j][0] < spans[k][0] || spans[j][1] > spans[k][1]))
+                return spans[j][0];
+        return -1;
+    }
+
+    /** Spans not inside any other, in order. */
+    private static int[][] topLevel(int[][] spans) {
+        java.util.List<int[]> out = new java.util.ArrayList<>();
+        for (int k = 0; k < spans.length; k++)
+            if (enclosing(spans, k) < 0) out.add(spans[k]);
+        out.sort((x, y) -> Integer.compare(x[0], y[0]));
+        return out.toArray(new int[0][]);
     }
 
     /**
@@ -254,6 +337,25 @@ final class Shrinker {
                 long[] a = best.clone();
                 Arrays.fill(a, i, i + k, 0);
                 i -= consider(a) ? k : 1;
+            }
+        }
+    }
+
+    /**
+     * Minimises the structural choices first: the first choice of each span and the one just before
+     * it (an operation's kind, a list's size class, a list's size). Lowering one of these can drop a
+     * long list at once, which block deletion would take thousands of attempts to do.
+     */
+    private void minimiseSpanHeads() {
+        java.util.TreeSet<Integer> heads = new java.util.TreeSet<>();
+        for (int[] span : currentSpans()) {
+            heads.add(span[0]);
+            if (span[0] > 0) heads.add(span[0] - 1);
+        }
+        for (int i : heads.descendingSet()) {
+            if (i < best.length && best[i] > 0) {
+                int index = i;
+                binarySearchDown(0, best[i], v -> replace(index, v));
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.nestcheck.trace;
 
+import dev.nestcheck.conformance.Implementations;
+
 import dev.nestcheck.spec.ImplementationProvider;
 import dev.nestcheck.spec.NestingImplementation;
 import dev.nestcheck.spec.Outcome;
@@ -28,25 +30,12 @@ class CorpusTest {
     @TestFactory
     List<DynamicTest> corpusOnEveryImplementation() {
         List<DynamicTest> tests = new ArrayList<>();
+        // The bundled implementations, plus the one named by -Dnestcheck.impl: not every registered
+        // provider, since the test classpath also holds deliberately broken ones (CLI tests).
         List<ImplementationProvider> providers = new ArrayList<>();
-        List<String> broken = new ArrayList<>();
-        Iterator<ImplementationProvider> it = ServiceLoader.load(ImplementationProvider.class).iterator();
-        while (true) {
-            try {
-                if (!it.hasNext()) break;
-                providers.add(it.next());
-            } catch (ServiceConfigurationError e) {
-                broken.add(TraceFormatException.oneLine(e.getMessage()));
-            }
-        }
-        List<String> names = providers.stream().map(ImplementationProvider::name).collect(Collectors.toList());
-        tests.add(DynamicTest.dynamicTest("model or optimized is registered " + names, () -> {
-            if (!names.contains("model") && !names.contains("optimized"))
-                fail("neither 'model' nor 'optimized' is registered as an ImplementationProvider; found " + names
-                        + (broken.isEmpty() ? "" : ", broken: " + broken));
-        }));
-        for (String b : broken)
-            tests.add(DynamicTest.dynamicTest("provider loads", () -> fail(b)));
+        for (String name : new java.util.LinkedHashSet<>(List.of(Implementations.MODEL, Implementations.OPTIMIZED,
+                System.getProperty("nestcheck.impl", Implementations.OPTIMIZED))))
+            providers.add(Implementations.named(name));
         List<Path> files = Corpus.files();
         for (Path file : files) {
             Trace trace = TraceCodec.read(file);
