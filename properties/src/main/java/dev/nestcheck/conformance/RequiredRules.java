@@ -19,8 +19,9 @@ public final class RequiredRules {
             "VIOMMU-1", "NEST-1", "NEST-2", "VDEV-1", "ATT-1", "ATT-2", "ATT-3", "ATT-4", "ATT-6", "INV-1", "INV-2",
             "INV-3", "KVM-1", "KVM-2", "KVM-7", "KVM-8");
     /** State rules every policy exercises. */
-    static final List<String> EXERCISED = List.of("STE-1", "STE-2", "STE-3", "STE-4", "VMID-1", "VMID-5", "TLB-1",
-            "TLB-2", "KVM-4", "G-7");
+    static final List<String> EXERCISED = List.of("OBJ-2", "OBJ-4", "VIOMMU-2", "NEST-3", "VDEV-2", "ATT-5", "STE-1",
+            "STE-2", "STE-3", "STE-4", "STE-5", "VMID-1", "VMID-2", "VMID-4", "VMID-5", "VMID-8", "TLB-1", "TLB-2",
+            "TLB-3", "KVM-3", "KVM-4", "G-7");
 
     private RequiredRules() {
     }
@@ -41,6 +42,8 @@ public final class RequiredRules {
             case KVM_PINNED:
                 out.add("rule:VMID-6");
                 out.add("rule:VMID-7");
+                out.add("exercised:KVM-5"); // pins happen only through KVM_PINNED nest parents
+                out.add("exercised:KVM-6");
                 break;
             default:
                 throw new AssertionError(policy);

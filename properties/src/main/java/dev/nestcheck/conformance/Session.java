@@ -1,8 +1,12 @@
 package dev.nestcheck.conformance;
 
 import dev.nestcheck.spec.Cmd;
+import dev.nestcheck.spec.DataType;
+import dev.nestcheck.spec.Errno;
+import dev.nestcheck.spec.HwptFlags;
 import dev.nestcheck.spec.Issued;
 import dev.nestcheck.spec.NestingImplementation;
+import dev.nestcheck.spec.ObjectKind;
 import dev.nestcheck.spec.Op;
 import dev.nestcheck.spec.Outcome;
 import dev.nestcheck.spec.Platform;
@@ -11,6 +15,7 @@ import dev.nestcheck.spec.SteKind;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -39,6 +44,10 @@ public final class Session {
     private Snapshot modelSnapshot;
     private Snapshot implSnapshot;
     private long stepsExecuted;
+    /** (ctx, DEVICE ID) pairs that have had a VDEVICE, for VDEV-2 coverage. */
+    private final java.util.Set<List<Integer>> devicesWithVdevice = new java.util.HashSet<>();
+    /** (SMMU, VMID) pairs handed out so far, for TLB-3 coverage (a value handed out again). */
+    private final java.util.Set<List<Integer>> vmidsEverUsed = new java.util.HashSet<>();
 
     /**
      * @param requirement a REQ rule ID to search a violation of (matrix cells), or null to
@@ -174,9 +183,73 @@ public final class Session {
             SteKind k = now.ste().kind();
             Snapshot.Obj hwpt = now.ctx() == 0 ? null : modelSnapshot.contexts().get(now.ctx()).objects().get(now.attached());
             if (hwpt == null) labels.label("exercised", "STE-1");
-            else if (hwpt.kind() == dev.nestcheck.spec.ObjectKind.HWPT_NESTED) labels.label("exercised", "STE-4");
+            else if (hwpt.kind() == ObjectKind.HWPT_NESTED) labels.label("exercised", "STE-4");
             else labels.label("exercised", k == SteKind.S1 ? "STE-2" : "STE-3");
         }
-        if (modelSnapshot.kvm().rollovers() > before.kvm().rollovers()) labels.label("exercised", "KVM-4");
+        if (modelSnapshot.kvm().rollovers() > before.kvm().rollovers()) {
+            labels.label("exercised", "KVM-4");
+            if (modelSnapshot.kvm().vms().values().stream().anyMatch(vm -> vm.pins() > 0))
+                labels.label("exercised", "KVM-6");
+        }
+        labelObjectRules(op, out, before);
+        labelVmidRules(op, out, before);
+        before.kvm().vms().forEach((n, vm) -> {
+            Snapshot.Vm now = modelSnapshot.kvm().vms().get(n);
+            if (now == null) return;
+            if (now.generation() != vm.generation()) labels.label("exercised", "KVM-3");
+            if (now.pins() > vm.pins()) labels.label("exercised", "KVM-5");
+        });
+    }
+
+    /** OBJ-2/OBJ-4, VIOMMU-2, NEST-3, VDEV-2, ATT-5: rules about references and failed operations. */
+    private void labelObjectRules(Op op, Outcome out, Snapshot before) {
+        if (op instanceof Op.Destroy && out.errno() == Errno.EBUSY) labels.label("exercised", "OBJ-2");
+        if (out.errno() == Errno.ENOENT && wrongKindOfDevice(op, before)) labels.label("exercised", "OBJ-4");
+        if (op instanceof Op.ViommuAlloc && out.isOk()) labels.label("exercised", "VIOMMU-2");
+        if (op instanceof Op.HwptAlloc && out.isOk() && ((Op.HwptAlloc) op).dataType() != DataType.NONE)
+            labels.label("exercised", "NEST-3");
+        if (op instanceof Op.VdeviceAlloc && out.isOk()) {
+            Op.VdeviceAlloc v = (Op.VdeviceAlloc) op;
+            if (!devicesWithVdevice.add(List.of(v.ctx(), v.dev()))) labels.label("exercised", "VDEV-2");
+        }
+        if (op instanceof Op.Attach && !out.isOk()) {
+            Op.Attach a = (Op.Attach) op;
+            for (Snapshot.Device d : before.devices())
+                if (d.ctx() == a.ctx() && d.objectId() == a.dev() && d.attached() != 0) labels.label("exercised", "ATT-5");
+        }
+    }
+
+    /** OBJ-4: the operation's device ID names a live object of another kind. */
+    private static boolean wrongKindOfDevice(Op op, Snapshot before) {
+        int ctx, devId;
+        if (op instanceof Op.Attach) { ctx = ((Op.Attach) op).ctx(); devId = ((Op.Attach) op).dev(); }
+        else if (op instanceof Op.Detach) { ctx = ((Op.Detach) op).ctx(); devId = ((Op.Detach) op).dev(); }
+        else if (op instanceof Op.Unbind) { ctx = ((Op.Unbind) op).ctx(); devId = ((Op.Unbind) op).dev(); }
+        else if (op instanceof Op.HwptAlloc) { ctx = ((Op.HwptAlloc) op).ctx(); devId = ((Op.HwptAlloc) op).dev(); }
+        else return false;
+        Snapshot.Context c = before.contexts().get(ctx);
+        Snapshot.Obj o = c == null ? null : c.objects().get(devId);
+        return o != null && o.kind() != ObjectKind.DEVICE;
+    }
+
+    /** VMID-2/4/8, STE-5, TLB-3: how VMIDs are chosen, owned, checked and reused. */
+    private void labelVmidRules(Op op, Outcome out, Snapshot before) {
+        for (int s = 0; s < platform.smmus().size(); s++) {
+            Map<Integer, Snapshot.Owner> was = before.smmus().get(s).vmids();
+            for (Map.Entry<Integer, Snapshot.Owner> e : modelSnapshot.smmus().get(s).vmids().entrySet()) {
+                if (e.getValue().equals(was.get(e.getKey()))) continue;
+                labels.label("exercised", "VMID-4");
+                labels.label("exercised", "VMID-2");
+                if (!vmidsEverUsed.add(List.of(s, e.getKey()))) labels.label("exercised", "TLB-3");
+            }
+        }
+        if (op instanceof Op.HwptAlloc && (((Op.HwptAlloc) op).flags() & HwptFlags.NEST_PARENT) != 0
+                && out.rule() != null && out.rule().startsWith("VMID-"))
+            labels.label("exercised", "VMID-8");
+        for (Snapshot.Device d : modelSnapshot.devices())
+            if (d.ste().kind() == SteKind.S2 || d.ste().kind() == SteKind.NESTED) {
+                labels.label("exercised", "STE-5");
+                break;
+            }
     }
 }
