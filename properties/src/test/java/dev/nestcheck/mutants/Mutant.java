@@ -20,8 +20,14 @@ enum Mutant {
     VMID_RELEASED_WITHOUT_TLBI("VMID-5", Policy.S2_PARENT, VmidReleasedWithoutTlbi::new, 5, "commands"),
     /** vmidBits 1 (one VMID): open, bind, ioas_alloc, two hwpt_alloc(NEST_PARENT); the second is ENOSPC. */
     EIGHT_BIT_VMID_POOL("VMID-3", Policy.S2_PARENT, EightBitVmidPool::new, 5, "ENOSPC"),
-    /** open, bind, ioas_alloc, hwpt_alloc(NEST_PARENT), viommu_alloc, destroy(parent): EBUSY expected. */
-    PARENT_DESTROYABLE_UNDER_VIOMMU("OBJ-3", Policy.S2_PARENT, ParentDestroyableUnderViommu::new, 6, "EBUSY"),
+    /**
+     * open, bind, ioas_alloc, hwpt_alloc(NEST_PARENT), viommu_alloc, destroy(parent): EBUSY expected.
+     * The search shrinks to 7 steps instead, a second symptom of the same bug: with two parents, close
+     * destroys a parent before its vIOMMU and the two TLBI_S12_VMALL come out in the other order.
+     * From there the 6-step case needs an allocation turned into a destroy and moved after the vIOMMU,
+     * which no shrink pass does (it only deletes, lowers and sorts); a known limit, reported as such.
+     */
+    PARENT_DESTROYABLE_UNDER_VIOMMU("OBJ-3", Policy.S2_PARENT, ParentDestroyableUnderViommu::new, 6, 7, "EBUSY"),
     /** open, bind, ioas_alloc, hwpt_alloc(NEST_PARENT), viommu_alloc, hwpt_alloc(vSTE with bit 52): EIO expected. */
     VSTE_BIT_52_ACCEPTED("NEST-2", Policy.S2_PARENT, VsteBit52Accepted::new, 6, "EIO"),
     /** As bit 52, with EATS = 2 in the vSTE. */
@@ -76,15 +82,24 @@ enum Mutant {
     final Policy policy;
     final Function<Platform, NestingImplementation> factory;
     final int knownMinimalLength;
+    /** What the default search shrinks to: the known minimum, except where the Javadoc says why not. */
+    final int shrunkLength;
     /** A fragment the findings must contain: the area of the broken rule as the harness words it. */
     final String findingsMention;
 
     Mutant(String rule, Policy policy, Function<Platform, NestingImplementation> factory, int knownMinimalLength,
            String findingsMention) {
+        this(rule, policy, factory, knownMinimalLength, knownMinimalLength, findingsMention);
+    }
+
+    /** For a mutant whose search ends in a longer local minimum than the known one (see its Javadoc). */
+    Mutant(String rule, Policy policy, Function<Platform, NestingImplementation> factory, int knownMinimalLength,
+           int shrunkLength, String findingsMention) {
         this.rule = rule;
         this.policy = policy;
         this.factory = factory;
         this.knownMinimalLength = knownMinimalLength;
+        this.shrunkLength = shrunkLength;
         this.findingsMention = findingsMention;
     }
 
