@@ -30,7 +30,12 @@ class ConformanceProperties {
         String impl = System.getProperty("nestcheck.impl", Implementations.OPTIMIZED);
         Settings settings = Settings.defaults().withName("conformance " + impl + " " + policy).withSeed(DEFAULT_SEED)
                 .withTries(DEFAULT_TRIES).withCoverage(RequiredRules.requirements(policy)).withSystemOverrides();
-        Conformance.Result result = Conformance.check(Implementations.named(impl)::create, policy, settings);
+        // a plugged implementation may hang: guard it (2 s per operation); the bundled one runs unguarded, at full speed
+        java.util.function.Function<dev.nestcheck.spec.Platform, dev.nestcheck.spec.NestingImplementation> factory =
+                Implementations.named(impl)::create;
+        if (!impl.equals(Implementations.OPTIMIZED) && !impl.equals(Implementations.MODEL))
+            factory = TimeoutGuard.factory(factory, TimeoutGuard.DEFAULT_TIMEOUT);
+        Conformance.Result result = Conformance.check(factory, policy, settings);
         TOTAL_STEPS.addAndGet(result.steps());
         TOTAL_NANOS.addAndGet(result.run().elapsed().toNanos());
         System.out.printf("%s %s: %d cases, %d steps, %.0f steps/s%n%s%n", impl, policy, result.run().casesRun(),
