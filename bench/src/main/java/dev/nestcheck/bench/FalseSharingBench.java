@@ -12,14 +12,16 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.infra.ThreadParams;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A control experiment for {@link KvmFastPathBench}: the allocator's fast path is one CAS on
- * {@code active[cpu]}, an {@code AtomicLongArray} whose per-CPU slots are adjacent longs, so two
- * CPUs' slots share a cache line. Here two threads CAS their own slot of an array, with the slots
- * {@code stride} longs apart: 1 is the allocator's layout, 16 (128 bytes) puts them on separate
- * cache lines (and adjacent-line prefetch pairs). Same work, only the layout differs.
+ * A control experiment for {@link KvmFastPathBench}, with the allocator's memory layout and access
+ * pattern but nothing else: the fast path reads the shared generation word (an {@code AtomicLong}
+ * allocated right before the per-CPU {@code active} array, so likely on the same cache line) and
+ * CASes its CPU's slot of {@code active}, whose slots are adjacent longs. Two threads, each with
+ * its own slot; {@code stride} puts the slots 1 long (the allocator's layout) or 16 longs (128
+ * bytes) apart, and {@code readGeneration} adds the read of the shared word before the CAS.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,28 +30,50 @@ public class FalseSharingBench {
     @Param({"1", "16"})
     public int stride;
 
-    AtomicLongArray slots;
+    @Param({"false", "true"})
+    public boolean readGeneration;
+
+    /** CAS the slot to itself (the allocator's fast path: active[cpu] already holds the VM's VMID) or to +1. */
+    @Param({"same", "increment"})
+    public String write;
+
+    boolean increment;
+    AtomicLong generation;
+    AtomicLongArray active;
 
     @Setup
     public void setUp() {
-        slots = new AtomicLongArray(64);
+        increment = write.equals("increment");
+        generation = new AtomicLong(1L << 16); // allocated just before the array, as in the allocator
+        active = new AtomicLongArray(2 + 16);
+        for (int i = 0; i < active.length(); i++) active.set(i, (1L << 16) | 1); // current generation, index 1
     }
 
     @State(Scope.Thread)
     public static class Slot {
         int index;
-        long value;
 
         @Setup
         public void setUp(FalseSharingBench b, ThreadParams t) {
-            index = 16 + t.getThreadIndex() * b.stride; // away from the array header
+            index = t.getThreadIndex() * b.stride;
         }
+    }
+
+    private static boolean step(FalseSharingBench b, Slot s) {
+        long old = b.active.get(s.index);
+        if (b.readGeneration && ((old ^ b.generation.get()) >>> 16) != 0) throw new IllegalStateException("stale");
+        return b.active.compareAndSet(s.index, old, b.increment ? old + 1 : old);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public boolean oneThread(FalseSharingBench b, Slot s) {
+        return step(b, s);
     }
 
     @Benchmark
     @Threads(2)
-    public boolean casOwnSlot(FalseSharingBench b, Slot s) {
-        long old = b.slots.get(s.index);
-        return b.slots.compareAndSet(s.index, old, old + 1);
+    public boolean twoThreads(FalseSharingBench b, Slot s) {
+        return step(b, s);
     }
 }
