@@ -29,7 +29,7 @@ public final class SummaryTable {
                 config.settings().tries(), config.settings().shrinkMaxAttempts(),
                 config.settings().shrinkMaxTime().toSeconds(), config.runTimeout().toSeconds(), conf));
         sb.append("| subject | policy | detected | Wilson ").append(pct(conf)).append(" | Clopper-Pearson ")
-                .append(pct(conf)).append(" | cases | steps | seconds | shrink s | shrunk length | known min | at min |\n");
+                .append(pct(conf)).append(" | cases | steps | ms | shrink ms | shrunk length | known min | at min |\n");
         sb.append("| --- | --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (SubjectSummary r : rows) {
             sb.append("| ").append(r.name()).append(" | ").append(r.policy()).append(" | ")
@@ -38,8 +38,8 @@ public final class SummaryTable {
                     .append(interval(r.wilson())).append(" | ").append(interval(r.clopperPearson())).append(" | ")
                     .append(pair(r.medianCases(), r.p95Cases(), "%.0f")).append(" | ")
                     .append(pair(r.medianSteps(), r.p95Steps(), "%.0f")).append(" | ")
-                    .append(pair(r.medianSeconds(), r.p95Seconds(), "%.3f")).append(" | ")
-                    .append(pair(r.medianShrinkSeconds(), r.p95ShrinkSeconds(), "%.2f")).append(" | ")
+                    .append(pair(r.medianSeconds() * 1e3, r.p95Seconds() * 1e3, "%.1f")).append(" | ")
+                    .append(pair(r.medianShrinkSeconds() * 1e3, r.p95ShrinkSeconds() * 1e3, "%.0f")).append(" | ")
                     .append(lengths(r)).append(" | ")
                     .append(r.knownMinimalLength() < 0 ? "?" : String.valueOf(r.knownMinimalLength())).append(" | ")
                     .append(r.knownMinimalLength() < 0 || r.detected() == 0 ? "-"

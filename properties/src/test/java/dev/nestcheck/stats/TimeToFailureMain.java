@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  * {@code --tries N} (1000 cases per run), {@code --timeout 300s} (per run), {@code --only A,B}
  * (mutant names), {@code --out FILE} (default {@code target/ttf/summary.md}, relative to the
  * directory Maven was started in). A {@code trials.csv} with every run is written next to it.
+ * One unrecorded warm-up run per subject comes first.
  */
 public final class TimeToFailureMain {
     private TimeToFailureMain() {
@@ -68,6 +69,9 @@ public final class TimeToFailureMain {
         TimeToFailure ttf = new TimeToFailure(config);
         System.out.printf("time to failure: %d subjects x %d seeds, %d tries per run -> %s%n", subjects.size(), seeds,
                 tries, out.toAbsolutePath());
+        // Warm-up, not recorded: one run per subject, so that class loading and the JIT's first
+        // compilations of the harness and the model are not charged to the first seeds measured.
+        for (Subject s : subjects) ttf.runOnce(s, firstSeed - 1_000_000);
         List<Trial> all = new ArrayList<>();
         List<SubjectSummary> rows = new ArrayList<>();
         long t0 = System.nanoTime();
