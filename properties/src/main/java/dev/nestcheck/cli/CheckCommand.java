@@ -1,6 +1,7 @@
 package dev.nestcheck.cli;
 
 import dev.nestcheck.conformance.Conformance;
+import dev.nestcheck.conformance.Matrix;
 import dev.nestcheck.conformance.TimeoutGuard;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.engine.Statistics;
@@ -78,6 +79,10 @@ final class CheckCommand implements Callable<Integer> {
                     "implementation costs a timeout per attempt). Default: ${DEFAULT-VALUE}."})
     Duration shrinkTime;
 
+    @Option(names = "--no-matrix", description = {"Skip the policy x requirement matrix that follows a run of all",
+            "policies (searched on the model, " + MatrixCommand.DEFAULT_TRIES + " tries per cell, same seed)."})
+    boolean noMatrix;
+
     private final Io io;
 
     CheckCommand(Io io) {
@@ -145,6 +150,18 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        // the matrix after the conformance runs, outside their time: steps/s stays a conformance figure
+        if (!noMatrix && !stoppedAfterHang && policies.size() == Policy.values().length) {
+            io.out().println();
+            io.out().println("policy x requirement matrix (searched on the model):");
+            Matrix m;
+            try (Progress p = new Progress(io, "matrix", null, () -> "searching 16 cells on the model")) {
+                m = Matrix.compute(Settings.defaults().withSeed(s).withTries(MatrixCommand.DEFAULT_TRIES));
+            }
+            Map<Matrix.Cell, String> links = reportDir == null ? Map.of() : MatrixCommand.writeCells(m, reportDir, "matrix/");
+            MatrixCommand.print(io, m, links);
+            summary.matrix(m, links.isEmpty() ? null : links::get);
+        }
         RuleCoverage coverage = new RuleCoverage(catalogue, stats);
         summary.coverage(coverage).elapsed(elapsed);
 

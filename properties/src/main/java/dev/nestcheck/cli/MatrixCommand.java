@@ -41,6 +41,29 @@ final class MatrixCommand implements Callable<Integer> {
         this.io = io;
     }
 
+    /** Writes each violated cell's counterexample under {@code dir/prefix}; returns each one's link, relative to dir. */
+    static Map<Matrix.Cell, String> writeCells(Matrix m, Path dir, String prefix) {
+        Map<Matrix.Cell, String> links = new HashMap<>();
+        for (Matrix.Cell c : m.cells()) {
+            if (c.holds()) continue;
+            String name = c.policy() + "-" + c.requirement();
+            CounterexampleReport.Origin origin = new CounterexampleReport.Origin(Implementations.MODEL, c.policy(),
+                    null, c.seed(), c.replayToken(), c.requirement());
+            CounterexampleReport.write(dir.resolve(prefix + name), name.replace('-', '_'), c.counterexample().get(), origin);
+            links.put(c, prefix + name + "/" + CounterexampleReport.MARKDOWN);
+        }
+        return links;
+    }
+
+    /** The matrix as a table, then the first finding of each violated cell. */
+    static void print(Io io, Matrix m, Map<Matrix.Cell, String> links) {
+        io.out().println(m.toMarkdown(links.isEmpty() ? null : links::get));
+        for (Matrix.Cell c : m.cells()) {
+            if (c.holds()) continue;
+            io.out().println(c.policy() + " x " + c.requirement() + ": " + c.counterexample().get().findings().get(0));
+        }
+    }
+
     @Override
     public Integer call() {
         if (tries < 1) throw new UsageError("--tries must be at least 1, got " + tries);
@@ -54,22 +77,8 @@ final class MatrixCommand implements Callable<Integer> {
             m = Matrix.compute(Settings.defaults().withSeed(s).withTries(tries));
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        Map<Matrix.Cell, String> links = new HashMap<>();
-        if (report != null) {
-            for (Matrix.Cell c : m.cells()) {
-                if (c.holds()) continue;
-                String name = c.policy() + "-" + c.requirement();
-                CounterexampleReport.Origin origin = new CounterexampleReport.Origin(Implementations.MODEL, c.policy(),
-                        null, c.seed(), c.replayToken(), c.requirement());
-                CounterexampleReport.write(report.resolve(name), name.replace('-', '_'), c.counterexample().get(), origin);
-                links.put(c, name + "/" + CounterexampleReport.MARKDOWN);
-            }
-        }
-        io.out().println(m.toMarkdown(links.isEmpty() ? null : links::get));
-        for (Matrix.Cell c : m.cells()) {
-            if (c.holds()) continue;
-            io.out().println(c.policy() + " x " + c.requirement() + ": " + c.counterexample().get().findings().get(0));
-        }
+        Map<Matrix.Cell, String> links = report == null ? Map.of() : writeCells(m, report, "");
+        print(io, m, links);
         io.out().println();
         io.out().println(String.format(Locale.ROOT, "time: %.1f s", elapsed.toMillis() / 1000.0));
         if (report != null) {
