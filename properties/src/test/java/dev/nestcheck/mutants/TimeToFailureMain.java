@@ -1,11 +1,12 @@
-package dev.nestcheck.stats;
+package dev.nestcheck.mutants;
 
 import dev.nestcheck.engine.Settings;
-import dev.nestcheck.spec.NestingImplementation;
-import dev.nestcheck.spec.Platform;
-import dev.nestcheck.spec.Policy;
+import dev.nestcheck.stats.Subject;
+import dev.nestcheck.stats.SubjectSummary;
+import dev.nestcheck.stats.SummaryTable;
+import dev.nestcheck.stats.TimeToFailure;
+import dev.nestcheck.stats.Trial;
 
-import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * mvn -q install -DskipTests
- * mvn -q -pl properties exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nestcheck.stats.TimeToFailureMain
+ * mvn -q -pl properties exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.nestcheck.mutants.TimeToFailureMain
  * </pre>
  *
  * Options, in {@code -Dexec.args="..."}: {@code --seeds N} (30), {@code --first-seed S} (1),
@@ -108,29 +108,10 @@ public final class TimeToFailureMain {
         return sb.toString();
     }
 
-    /**
-     * The mutant registry, read reflectively: {@code Mutant} and its fields are package-private in
-     * {@code dev.nestcheck.mutants} (owned elsewhere). Fails with a clear message if its shape changes.
-     */
-    @SuppressWarnings("unchecked")
+    /** The bundled broken implementations, each with the policy it breaks and its known minimum. */
     static List<Subject> mutants() {
-        String cls = "dev.nestcheck.mutants.Mutant";
-        try {
-            Class<?> c = Class.forName(cls);
-            Field policy = c.getDeclaredField("policy");
-            Field factory = c.getDeclaredField("factory");
-            Field min = c.getDeclaredField("knownMinimalLength");
-            policy.setAccessible(true);
-            factory.setAccessible(true);
-            min.setAccessible(true);
-            List<Subject> out = new ArrayList<>();
-            for (Object m : c.getEnumConstants())
-                out.add(new Subject(((Enum<?>) m).name(), (Policy) policy.get(m),
-                        (Function<Platform, NestingImplementation>) factory.get(m), min.getInt(m)));
-            return out;
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalStateException("cannot read the mutant registry " + cls + " (expected an enum with fields "
-                    + "policy, factory, knownMinimalLength): " + e, e);
-        }
+        List<Subject> out = new ArrayList<>();
+        for (Mutant m : Mutant.values()) out.add(new Subject(m.name(), m.policy, m.factory, m.knownMinimalLength));
+        return out;
     }
 }
