@@ -1,8 +1,10 @@
 package dev.nestcheck.cli;
 
 import dev.nestcheck.conformance.Conformance;
+import dev.nestcheck.conformance.ConformanceProperty;
 import dev.nestcheck.conformance.Matrix;
 import dev.nestcheck.conformance.TimeoutGuard;
+import dev.nestcheck.engine.Engine;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.engine.Statistics;
 import dev.nestcheck.report.CounterexampleReport;
@@ -10,7 +12,6 @@ import dev.nestcheck.report.RuleCatalogue;
 import dev.nestcheck.report.RuleCoverage;
 import dev.nestcheck.report.RunSummary;
 import dev.nestcheck.spec.ImplementationProvider;
-import dev.nestcheck.spec.NestingImplementation;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
 import picocli.CommandLine.ArgGroup;
@@ -21,12 +22,18 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code nestcheck check}: the conformance check of an implementation, policy by policy. */
 @Command(name = "check", header = "Check an implementation against the model, per policy (exit 0/1/2/3).",
@@ -79,6 +86,12 @@ final class CheckCommand implements Callable<Integer> {
                     "implementation costs a timeout per attempt). Default: ${DEFAULT-VALUE}."})
     Duration shrinkTime;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = {"Policies checked at once, one thread each. Each policy keeps its own seed and cases, so",
+                    "the result is the same for every N; only the time changes. Default: the number of cores,",
+                    "at most the number of policies."})
+    Integer workers;
+
     @Option(names = "--no-matrix", description = {"Skip the policy x requirement matrix that follows a run of all",
             "policies (searched on the model, " + MatrixCommand.DEFAULT_TRIES + " tries per cell, same seed)."})
     boolean noMatrix;
@@ -100,7 +113,11 @@ final class CheckCommand implements Callable<Integer> {
         long s = seed != null ? seed : new SecureRandom().nextLong();
         int tries = budget.tries != null ? budget.tries : budget.time != null ? Integer.MAX_VALUE : DEFAULT_TRIES;
         Settings base = Settings.defaults().withSeed(s).withTries(tries).withShrinkMaxTime(shrinkTime);
-        if (budget.time != null) base = base.withTimeBudget(budget.time.dividedBy(policies.size()));
+        if (workers != null && workers < 1) throw new UsageError("--workers must be at least 1, got " + workers);
+        int threads = Math.min(policies.size(),
+                workers != null ? workers : Runtime.getRuntime().availableProcessors());
+        // a time budget is the wall time of the whole run: each policy gets its share of the workers' time
+        if (budget.time != null) base = base.withTimeBudget(budget.time.multipliedBy(threads).dividedBy(policies.size()));
         String budgetText = budget.time != null ? Args.duration(budget.time) + " in total" : tries + " tries per policy";
         String platformText = platformArg == null ? "random small platforms (drawn per case)" : platformArg.describe();
         String timeoutText = timeout.isZero() || timeout.isNegative() ? "none" : Args.duration(timeout);
@@ -110,22 +127,22 @@ final class CheckCommand implements Callable<Integer> {
                 + timeoutText + " per operation");
         io.out().println();
 
-        Function<Platform, NestingImplementation> factory = TimeoutGuard.factory(provider::create, timeout);
         RuleCatalogue catalogue = RuleCatalogue.builtIn();
         Map<Policy, Statistics> stats = new LinkedHashMap<>();
         RunSummary summary = new RunSummary("check", provider.name(), platformText, s, budgetText, timeoutText);
         List<Conformance.Result> failed = new ArrayList<>();
         Path reportDir = report;
         long start = System.nanoTime();
+        List<Conformance.Result> results = runAll(provider, policies, platformArg, base, threads, catalogue);
         boolean stoppedAfterHang = false;
         for (int i = 0; i < policies.size(); i++) {
             Policy p = policies.get(i);
-            Platform fixed = platformArg == null ? null : platformArg.under(p);
-            String label = p + " (" + (i + 1) + "/" + policies.size() + ")";
-            String rulesSoFar = stats.isEmpty() ? "" : "rules covered so far: "
-                    + new RuleCoverage(catalogue, stats).covered().size();
-            Conformance.Result r = Runs.run(io, label, factory, p, fixed, null,
-                    base.withName("check " + provider.name() + " " + p), () -> rulesSoFar);
+            Conformance.Result r = results.get(i);
+            if (r == null) {
+                io.out().println("stopping: the implementation hung; the remaining policies were not run");
+                stoppedAfterHang = true;
+                break;
+            }
             stats.put(p, r.run().statistics());
             RunSummary.Status status = Runs.status(r);
             io.out().println(row(p, status, r));
@@ -143,11 +160,6 @@ final class CheckCommand implements Callable<Integer> {
             }
             summary.add(new RunSummary.PolicyRun(p, status, r.run().casesRun(), r.steps(), r.run().seed(),
                     r.run().elapsed(), status == RunSummary.Status.CONFORMANT ? null : Runs.title(r), token, folder));
-            if (Runs.hung(r) && i + 1 < policies.size()) {
-                io.out().println("stopping: the implementation hung; the remaining policies were not run");
-                stoppedAfterHang = true;
-                break;
-            }
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         // the matrix after the conformance runs, outside their time: steps/s stays a conformance figure
@@ -186,6 +198,74 @@ final class CheckCommand implements Callable<Integer> {
             default:
                 io.out().println("result: conformant, " + totals + ", no counterexample");
                 return ExitCode.CONFORMANT;
+        }
+    }
+
+    /**
+     * Runs the policies on {@code threads} daemon threads (a hung implementation must not keep the
+     * JVM alive), each with its own guarded factory (a guard's worker thread serves one run), and
+     * returns the results in policy order. After a hang, policies not yet started are not run: their
+     * result is null.
+     */
+    private List<Conformance.Result> runAll(ImplementationProvider provider, List<Policy> policies,
+                                            Args.PlatformArg platformArg, Settings base, int threads,
+                                            RuleCatalogue catalogue) {
+        List<ConformanceProperty> properties = new ArrayList<>();
+        for (Policy p : policies) {
+            Platform fixed = platformArg == null ? null : platformArg.under(p);
+            properties.add(new ConformanceProperty(TimeoutGuard.factory(provider::create, timeout), p, fixed, null,
+                    ConformanceProperty.DEFAULT_MAX_STEPS));
+        }
+        Map<Policy, Statistics> done = Collections.synchronizedMap(new EnumMap<>(Policy.class));
+        AtomicBoolean hung = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "nestcheck-check");
+            t.setDaemon(true);
+            return t;
+        });
+        try (Progress progress = new Progress(io, "checking " + Args.policiesText(policies),
+                () -> properties.stream().mapToLong(ConformanceProperty::stepsExecuted).sum(),
+                () -> done.size() + "/" + policies.size() + " policies done, rules covered so far: "
+                        + new RuleCoverage(catalogue, copy(done)).covered().size())) {
+            List<Future<Conformance.Result>> futures = new ArrayList<>();
+            for (int i = 0; i < policies.size(); i++) {
+                Policy p = policies.get(i);
+                ConformanceProperty property = properties.get(i);
+                Settings settings = base.withName("check " + provider.name() + " " + p);
+                futures.add(pool.submit(() -> {
+                    if (hung.get()) return null;
+                    Conformance.Result r = new Conformance.Result(p, Engine.run(property, settings),
+                            property.stepsExecuted());
+                    if (Runs.hung(r)) hung.set(true);
+                    done.put(p, r.run().statistics());
+                    return r;
+                }));
+            }
+            List<Conformance.Result> results = new ArrayList<>();
+            for (Future<Conformance.Result> f : futures) results.add(await(f));
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Map<Policy, Statistics> copy(Map<Policy, Statistics> synchronizedMap) {
+        synchronized (synchronizedMap) {
+            return new LinkedHashMap<>(synchronizedMap);
+        }
+    }
+
+    private static Conformance.Result await(Future<Conformance.Result> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+            if (cause instanceof Error) throw (Error) cause;
+            throw new IllegalStateException(cause);
         }
     }
 

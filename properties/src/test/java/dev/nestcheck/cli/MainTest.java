@@ -202,6 +202,7 @@ class MainTest {
         "check --tries 3 --time 1s",
         "check --time 5x",
         "check --seed abc",
+        "check --workers 0",
         "check --platform no-such-platform",
         "replay",
         "replay nc1.AAAA --policy S2_PARENT",
@@ -291,6 +292,21 @@ class MainTest {
         Path md = Paths.get("S2_PARENT-divergence", CounterexampleReport.MARKDOWN);
         assertThat(Files.readString(a.resolve(md)).replace(a.toString(), "DIR"))
                 .isEqualTo(Files.readString(b.resolve(md)).replace(b.toString(), "DIR"));
+    }
+
+    @Test
+    void theResultDoesNotDependOnTheNumberOfWorkers(@TempDir Path a, @TempDir Path b) throws IOException {
+        // each policy keeps its own seed and cases: running them at once changes the time, nothing else
+        Run one = run("check", "--impl", "broken-vmid-zero", "--tries", "60", "--seed", "5", "--workers", "1",
+                "--no-matrix", "--report", a.toString());
+        Run four = run("check", "--impl", "broken-vmid-zero", "--tries", "60", "--seed", "5", "--workers", "4",
+                "--no-matrix", "--report", b.toString());
+        assertThat(one.code()).as(one.toString()).isEqualTo(ExitCode.COUNTEREXAMPLE);
+        assertThat(withoutTiming(four.out().replace(b.toString(), "DIR")))
+                .isEqualTo(withoutTiming(one.out().replace(a.toString(), "DIR")));
+        Path md = Paths.get("S2_PARENT-divergence", CounterexampleReport.MARKDOWN);
+        assertThat(Files.readString(b.resolve(md)).replace(b.toString(), "DIR"))
+                .isEqualTo(Files.readString(a.resolve(md)).replace(a.toString(), "DIR"));
     }
 
     static String withoutTiming(String out) {
