@@ -98,10 +98,6 @@ public final class OptimizedNesting implements NestingImplementation {
         cpuRunning = new int[platform.kvm().cpus()];
     }
 
-    public Platform platform() {
-        return platform;
-    }
-
     @Override
     public Outcome execute(Op op) {
         synchronized (lock) {

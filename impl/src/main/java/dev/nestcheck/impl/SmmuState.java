@@ -65,22 +65,6 @@ final class SmmuState {
         if (tlb.set(v)) cached = null;
     }
 
-    boolean inUse(int v) {
-        return pool.get(v) && v != 0;
-    }
-
-    boolean inTlb(int v) {
-        return tlb.get(v);
-    }
-
-    int vmidsInUse() {
-        return pool.count() - 1;
-    }
-
-    Snapshot.Owner owner(int v) {
-        return v < owners.length ? owners[v] : null;
-    }
-
     private void setOwner(int v, Snapshot.Owner owner) {
         if (v >= owners.length) owners = Arrays.copyOf(owners, Math.max(v + 1, Math.min(owners.length * 2, spec.maxVmid() + 1)));
         owners[v] = owner;

@@ -26,10 +26,6 @@ final class VmidBitmap {
         if (tail != 0) words[words.length - 1] = -1L << tail;
     }
 
-    int size() {
-        return size;
-    }
-
     /** How many values in [0, size) are set. */
     int count() {
         return count;
@@ -97,20 +93,6 @@ final class VmidBitmap {
         int w = firstNonFull;
         while (w < words.length && words[w] == -1L) w++;
         firstNonFull = w;
-    }
-
-    /** The lowest set value >= from, or -1. */
-    int nextSet(int from) {
-        if (from < 0) from = 0;
-        if (from >= size) return -1;
-        int w = from >>> 6;
-        long word = words[w] & (-1L << from);
-        while (true) {
-            if (w == words.length - 1) word &= lastWordMask();
-            if (word != 0) return (w << 6) + Long.numberOfTrailingZeros(word);
-            if (++w == words.length) return -1;
-            word = words[w];
-        }
     }
 
     private long lastWordMask() {
