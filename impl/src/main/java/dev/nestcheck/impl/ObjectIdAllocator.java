@@ -22,7 +22,9 @@ final class ObjectIdAllocator {
 
     int allocate() {
         int id = taken.nextClearBit(lowestFree);
-        if (id < 0 || id == Integer.MAX_VALUE) throw new IllegalStateException("object ID space exhausted");
+        // Bit MAX_VALUE is never set, so the search (from lowestFree >= 1) always ends on a
+        // clear bit at or below it and cannot overflow to a negative index.
+        if (id == Integer.MAX_VALUE) throw new IllegalStateException("object ID space exhausted");
         taken.set(id);
         lowestFree = id + 1;
         return id;
@@ -31,7 +33,7 @@ final class ObjectIdAllocator {
     void release(int id) {
         if (id < 1) throw new IllegalArgumentException("object IDs start at 1, got " + id);
         taken.clear(id);
-        if (id < lowestFree) lowestFree = id;
+        lowestFree = Math.min(lowestFree, id);
     }
 
     boolean isTaken(int id) {

@@ -55,13 +55,13 @@ final class VmidBitmap {
         if ((words[w] & bit) == 0) return false;
         words[w] &= ~bit;
         count--;
-        if (w < firstNonFull) firstNonFull = w;
+        firstNonFull = Math.min(firstNonFull, w);
         return true;
     }
 
     /** The lowest clear value >= from, or -1 when every value from there on is set. */
     int nextClear(int from) {
-        if (from < 0) from = 0;
+        from = Math.max(from, 0);
         if (from >= size) return -1;
         int w = from >>> 6;
         if (w < firstNonFull) {
@@ -74,8 +74,8 @@ final class VmidBitmap {
             if (++w == words.length) return -1;
             inv = ~words[w];
         }
-        int v = (w << 6) + Long.numberOfTrailingZeros(inv);
-        return v < size ? v : -1;
+        // The bits at and beyond size are kept set, so the clear bit found is below size.
+        return (w << 6) + Long.numberOfTrailingZeros(inv);
     }
 
     /**

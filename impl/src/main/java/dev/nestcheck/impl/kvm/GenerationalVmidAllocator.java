@@ -289,10 +289,12 @@ public final class GenerationalVmidAllocator {
         return was;
     }
 
-    /** First clear bit at or above {@code from}, or numIndices if none. */
+    /**
+     * First clear bit at or above {@code from}, or numIndices if none. Callers pass 1 or
+     * curIdx, so {@code from} is always below numIndices and inside the map.
+     */
     private int nextClearBit(long[] map, int from) {
         int w = from >>> 6;
-        if (w >= map.length) return numIndices;
         long inverted = ~map[w] & (-1L << from);
         while (true) {
             if (inverted != 0) {
