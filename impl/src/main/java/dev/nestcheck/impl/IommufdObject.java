@@ -11,7 +11,9 @@ import java.util.HashMap;
  *
  * <p>{@link #users} counts everything that references this object (OBJ-2), kept
  * incrementally: +1 when a referencing object is created or a device attaches, -1 when it
- * goes away or the device detaches or replaces.
+ * goes away or the device detaches or replaces. A DEVICE keeps no count (its VDEVICE is
+ * not counted): nothing would read it, since DESTROY refuses a DEVICE whatever references
+ * it (OBJ-3) and UNBIND and close remove it directly (OBJ-5, OBJ-7).
  */
 final class IommufdObject {
     final int id;

@@ -114,7 +114,7 @@ public final class OptimizedNesting implements NestingImplementation {
             Snapshot s = cachedSnapshot;
             if (s != null) return s;
             if (cachedContexts == null) {
-                Map<Integer, Snapshot.Context> m = new HashMap<>(Math.max(4, open.size() * 2));
+                Map<Integer, Snapshot.Context> m = new HashMap<>();
                 for (Context c : open.values()) m.put(c.number, c.snapshot());
                 cachedContexts = Map.copyOf(m);
             }
@@ -138,7 +138,7 @@ public final class OptimizedNesting implements NestingImplementation {
                 cachedSmmus = List.of(m);
             }
             if (cachedKvm == null) {
-                Map<Integer, Snapshot.Vm> m = new HashMap<>(Math.max(4, liveVms.size() * 2));
+                Map<Integer, Snapshot.Vm> m = new HashMap<>();
                 for (KvmVm vm : liveVms.values())
                     m.put(vm.number, new Snapshot.Vm(vm.vmid.generation(), vm.vmid.index(), vm.vmid.pins()));
                 Integer[] cpus = new Integer[cpuRunning.length];
@@ -246,8 +246,7 @@ public final class OptimizedNesting implements NestingImplementation {
                 o.ref.users--;
                 break;
             case VDEVICE:
-                o.ref.users--;
-                o.deviceObj.users--;
+                o.ref.users--; // (its DEVICE keeps no count, see IommufdObject.users)
                 o.ref.vdevs.remove(o.virtId);
                 devVdev[o.deviceObj.device] = null;
                 break;
@@ -359,16 +358,16 @@ public final class OptimizedNesting implements NestingImplementation {
             // As in iommufd_fops_release, whether an object is referenced is decided when
             // the pass reaches it, so a pass also takes objects freed earlier in that pass.
             while (c.live > 0) {
-                int destroyed = 0;
+                boolean progress = false;
                 limit = c.idLimit();
                 for (int id = 1; id < limit; id++) {
                     IommufdObject o = c.get(id);
                     if (o != null && o.users == 0) {
                         destroyObject(o, false);
-                        destroyed++;
+                        progress = true;
                     }
                 }
-                if (destroyed == 0) throw new IllegalStateException("ctx" + c.number + ": reference cycle at close");
+                if (!progress) throw new IllegalStateException("ctx" + c.number + ": reference cycle at close");
             }
             // ... then the KVM binding ends.
             if (c.kvm != null) {
@@ -558,7 +557,6 @@ public final class OptimizedNesting implements NestingImplementation {
             v.virtId = op.virtId();
             v.deviceObj = dev;
             viommu.users++;
-            dev.users++;
             viommu.vdevs.put(virtId, v);
             devVdev[dev.device] = v;
             c.add(v);
