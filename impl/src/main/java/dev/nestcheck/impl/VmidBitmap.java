@@ -13,7 +13,11 @@ final class VmidBitmap {
     private final long[] words;
     private final int size;
     private int count;
-    /** Every word below this index is full: the lowest clear bit is at or above it. */
+    /**
+     * The lowest word that is not full (words.length when all are). Every word below it is
+     * full, so a search for a clear bit starts there; kept exact, so allocation from 0 skips
+     * the full words at once.
+     */
     private int firstNonFull;
 
     VmidBitmap(int size) {
@@ -110,6 +114,11 @@ final class VmidBitmap {
                 word &= word - 1;
             }
         }
+    }
+
+    /** Test hook: {@link #firstNonFull}. */
+    int firstNonFullWord() {
+        return firstNonFull;
     }
 
     private void checkIndex(int v) {

@@ -138,4 +138,77 @@ class VmidBitmapTest {
             }
         }
     }
+
+    @Test
+    void aOneValueBitmapHoldsExactlyValueZero() {
+        assertThatThrownBy(() -> new VmidBitmap(0)).isInstanceOf(IllegalArgumentException.class);
+        VmidBitmap b = new VmidBitmap(1);
+        assertThat(b.get(0)).isFalse();
+        assertThat(b.nextClear(0)).isZero();
+        assertThat(b.allocateFrom(0)).isZero();
+        assertThat(b.get(0)).isTrue();
+        assertThat(b.allocateFrom(0)).isEqualTo(-1);
+        assertThat(b.count()).isEqualTo(1);
+        assertThatThrownBy(() -> b.set(1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {64, 65, 128, 200})
+    void aSearchFromTheEndOrBeyondFindsNothing(int size) {
+        VmidBitmap b = new VmidBitmap(size);
+        assertThat(b.nextClear(size - 1)).isEqualTo(size - 1);
+        assertThat(b.nextClear(size)).isEqualTo(-1);
+        assertThat(b.nextClear(size + 1)).isEqualTo(-1);
+        assertThat(b.allocateFrom(size)).isEqualTo(-1);
+        assertThat(b.count()).isZero();
+        assertThat(b.nextClear(-5)).as("a negative start searches from 0").isZero();
+    }
+
+    @Test
+    void getAndClearOnlyTouchValuesInRange() {
+        VmidBitmap b = pool(6); // [0, 64), 0 set
+        assertThat(b.get(0)).isTrue();
+        assertThat(b.get(-1)).isFalse();
+        assertThat(b.get(64)).isFalse();
+        VmidBitmap odd = new VmidBitmap(65); // the last word's bits 1..63 lie beyond the end
+        assertThat(odd.get(65)).isFalse();
+        assertThatThrownBy(() -> odd.clear(65)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> odd.clear(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(odd.count()).isZero();
+        // The values beyond the end stay unusable: the pool fills exactly [0, 65).
+        for (int v = 0; v < 65; v++) assertThat(odd.allocateFrom(0)).isEqualTo(v);
+        assertThat(odd.allocateFrom(0)).isEqualTo(-1);
+    }
+
+    /** The lowest word with a clear value in [0, size), computed the slow way. */
+    private static int lowestNonFullWord(VmidBitmap b, int size) {
+        for (int v = 0; v < size; v++) if (!b.get(v)) return v >>> 6;
+        return (size + 63) >>> 6;
+    }
+
+    @Test
+    void theFullWordHintIsExactlyTheLowestNonFullWord() {
+        Random r = new Random(7);
+        for (int size : new int[] {1, 64, 65, 200, 1024}) {
+            VmidBitmap b = new VmidBitmap(size);
+            assertThat(b.firstNonFullWord()).isZero();
+            for (int step = 0; step < 4_000; step++) {
+                int v = r.nextInt(size);
+                switch (r.nextInt(3)) {
+                    case 0 -> b.set(v);
+                    case 1 -> b.clear(v);
+                    default -> b.allocateFrom(r.nextBoolean() ? 0 : v);
+                }
+                if (b.firstNonFullWord() != lowestNonFullWord(b, size))
+                    fail("size " + size + " step " + step + ": hint " + b.firstNonFullWord()
+                            + ", lowest non-full word " + lowestNonFullWord(b, size));
+            }
+            // Filled word by word in order, the hint moves past each word as it fills.
+            VmidBitmap seq = new VmidBitmap(size);
+            for (int v = 0; v < size; v++) {
+                seq.set(v);
+                assertThat(seq.firstNonFullWord()).isEqualTo(lowestNonFullWord(seq, size));
+            }
+        }
+    }
 }
