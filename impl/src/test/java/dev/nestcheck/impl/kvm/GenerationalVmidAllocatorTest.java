@@ -13,6 +13,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GenerationalVmidAllocatorTest {
 
@@ -496,5 +498,64 @@ class GenerationalVmidAllocatorTest {
                 assertThat((int) (w & 7)).isEqualTo(current[cpu].index());
             }
         }
+    }
+
+    /**
+     * KVM-3/KVM-4 at widths whose in-use set spans several 64-bit words: next-fit hands out
+     * every index 1..2^bits - 1 in order across the word boundaries, and only then rolls over.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {6, 7, 8, 16})
+    void kvm3_kvm4_indicesCrossWordBoundariesAndExhaustTheWholeSpace(int bits) {
+        var a = new GenerationalVmidAllocator(1, bits);
+        int max = (1 << bits) - 1;
+        VmVmid vm = null;
+        for (int i = 1; i <= max; i++) {
+            vm = a.newVm();
+            a.load(vm, 0);
+            if (vm.index() != i || vm.generation() != 1)
+                throw new AssertionError("bits " + bits + ": load " + i + " got " + vm);
+        }
+        assertThat(a.rollovers()).isZero();
+        assertThat(inUse(a).cardinality()).isEqualTo(max);
+        // Full: the next VM rolls over; CPU 0 runs index max, so that one stays, and the
+        // search restarts at 1.
+        VmVmid next = a.newVm();
+        a.load(next, 0);
+        assertThat(a.rollovers()).isEqualTo(1);
+        assertThat(next.generation()).isEqualTo(2);
+        assertThat(next.index()).isEqualTo(1);
+        assertThat(inUse(a)).isEqualTo(bits(1, max));
+        // The VM that ran index max at the rollover keeps it (KVM-3, reserved).
+        a.load(vm, 0);
+        assertThat(vm.index()).isEqualTo(max);
+        assertThat(vm.generation()).isEqualTo(2);
+        assertThat(a.rollovers()).isEqualTo(1);
+    }
+
+    @Test
+    void plat3_oneVmidBitIsInRangeButTooFewForAnyCpu() {
+        // 1 is a valid width, so the rejection names the rule that really fails.
+        assertThatThrownBy(() -> new GenerationalVmidAllocator(1, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PLAT-3");
+        assertThatThrownBy(() -> new GenerationalVmidAllocator(1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..16");
+        assertThatThrownBy(() -> new GenerationalVmidAllocator(1, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..16");
+    }
+
+    @Test
+    void vmVmidToStringShowsGenerationIndexAndPins() {
+        var a = new GenerationalVmidAllocator(1, 2);
+        List<VmVmid> vms = vms(a, 4);
+        for (VmVmid vm : vms) a.load(vm, 0); // 1, 2, 3, then a rollover: the last gets (2, 1)
+        VmVmid vm = vms.get(1);
+        a.load(vm, 0); // generation 2, index 2
+        assertThat(a.pin(vm)).isTrue();
+        assertThat(vm.generation()).isEqualTo(2);
+        assertThat(vm.index()).isEqualTo(2);
+        assertThat(vm).hasToString("VmVmid(gen 2, idx 2, pins 1)");
+        assertThat(vms.get(0)).hasToString("VmVmid(gen 1, idx 1, pins 0)");
+        assertThat(a.newVm()).hasToString("VmVmid(gen 0, idx 0, pins 0)");
     }
 }
