@@ -114,4 +114,25 @@ class KvmOpsTest {
         assertThat(k.vms().get(3)).isEqualTo(new Snapshot.Vm(1, 3, 0));
         assertThat(k.cpuRunning()).containsExactly(4, 3);
     }
+
+    /**
+     * KVM-7: destroy stops the VM's CPUs as VCPU_PUT does, so at the next rollover those
+     * CPUs reserve nothing and the destroyed VM's index is free again.
+     */
+    @Test
+    void kvm7_aDestroyedRunningVmsIndexIsReclaimedAtTheNextRollover() {
+        Fixture f = new Fixture(platform(Policy.S2_PARENT, 8, new KvmSpec(2, 2))); // indices 1..3
+        for (int i = 0; i < 4; i++) f.ok(vmCreate());
+        f.ok(load(1, 0));
+        int gone = f.snap().kvm().vms().get(1).index();
+        f.ok(vmDestroy(1)); // cpu 0 ran VM 1 and now runs nothing
+        f.ok(load(2, 1));
+        f.ok(load(3, 1));
+        assertThat(f.snap().kvm().rollovers()).isZero();
+        f.ok(load(4, 1)); // no index left: rollover; nobody runs anything at that moment
+        Snapshot.Kvm k = f.snap().kvm();
+        assertThat(k.rollovers()).isEqualTo(1);
+        assertThat(k.cpuRunning()).containsExactly(0, 4);
+        assertThat(k.vms().get(4)).isEqualTo(new Snapshot.Vm(2, gone, 0));
+    }
 }
