@@ -9,6 +9,8 @@ import dev.nestcheck.spec.Policy;
 import dev.nestcheck.spec.Snapshot;
 import dev.nestcheck.spec.SteKind;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ServiceLoader;
 
@@ -25,6 +27,26 @@ class ObjectLifetimeTest {
             if (p.name().equals("optimized")) found = p;
         assertThat(found).isInstanceOf(OptimizedProvider.class);
         assertThat(found.create(platform(Policy.S2_PARENT))).isInstanceOf(OptimizedNesting.class);
+        assertThat(found.description()).as("shown by nestcheck impls").isNotBlank();
+    }
+
+    /**
+     * OBJ-1: the snapshot lists every live object however the IDs fall against the object
+     * table's size (16, doubling): highest ID just below, at and just above each size.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {15, 16, 17, 31, 32, 33})
+    void obj1_snapshotListsEveryObjectAtTheObjectTableBoundaries(int count) {
+        Fixture f = new Fixture(platform(Policy.S2_PARENT));
+        f.ok(open());
+        for (int i = 1; i <= count; i++) assertThat(f.id(ioas(1))).isEqualTo(i);
+        Snapshot.Context c = f.snap().contexts().get(1);
+        assertThat(c.objects()).hasSize(count);
+        for (int i = 1; i <= count; i++) assertThat(c.objects()).containsKey(i);
+        f.ok(destroy(1, count));
+        assertThat(f.snap().contexts().get(1).objects()).hasSize(count - 1).doesNotContainKey(count);
+        f.ok(close(1));
+        assertThat(f.snap().contexts()).isEmpty();
     }
 
     @Test
