@@ -75,9 +75,7 @@ final class Context {
                 IommufdObject o = objects[i];
                 if (o != null) objs[n++] = Map.entry(i, o.snapshot());
             }
-            Integer[] tomb = new Integer[tombstones.cardinality()];
-            int k = 0;
-            for (int i = tombstones.nextSetBit(0); i >= 0; i = tombstones.nextSetBit(i + 1)) tomb[k++] = i;
+            Integer[] tomb = tombstones.stream().boxed().toArray(Integer[]::new);
             c = new Snapshot.Context(Map.ofEntries(objs), Set.of(tomb), kvm == null ? 0 : kvm.number);
             cached = c;
         }
