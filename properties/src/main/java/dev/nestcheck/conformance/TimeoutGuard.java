@@ -22,9 +22,9 @@ import java.util.function.Supplier;
  *
  * <p>Cost: one hand-off to the worker and back per step, because {@link #execute} also takes the
  * snapshot that the harness asks for next while the caller runs the model. Each wait spins
- * briefly, then parks. Measured on a shared 2-vCPU machine under load: about 7 to 12 us per
- * step, i.e. a conformance run at roughly 25,000 instead of 80,000 steps/s
- * ({@code TimeoutGuardTest.overheadPerStepIsSmall} prints the figure). Use {@link #factory}
+ * for up to 20 us, then parks: waking a parked thread costs tens of microseconds on a virtual
+ * machine, more than an operation and the model's step take ({@code GuardBench} in the bench
+ * module measures a guarded step against a direct one). Use {@link #factory}
  * for runs that create one implementation per test case: its guards share one worker thread
  * instead of starting a thread per case.
  *
@@ -197,10 +197,13 @@ public final class TimeoutGuard implements NestingImplementation, AutoCloseable 
      * waits for chains the same way.
      */
     private static final class Worker implements Runnable {
-        /** Caller side: an operation often finishes within a few microseconds of being handed over. */
-        private static final int SPINS = 200;
-        /** Worker side: short, because the caller's own work between two calls (the model) is longer. */
-        private static final int IDLE_SPINS = 50;
+        /**
+         * How long either side spins before it parks. An operation plus its snapshot, and the
+         * caller's own work between two operations (the model, the comparison), each take a few
+         * microseconds, while waking a parked thread costs tens on a virtual machine; so both
+         * sides spin through that gap and park only when the other side is really slow.
+         */
+        private static final long SPIN_NANOS = 20_000;
 
         private final Thread thread;
         private volatile Chain current;
@@ -238,14 +241,10 @@ public final class TimeoutGuard implements NestingImplementation, AutoCloseable 
         /** Waits until task {@code i} of the chain has finished (or was skipped), or throws ImplementationHung. */
         void awaitDone(Chain c, int i, long timeoutNanos, String what, TimeoutGuard guard) {
             if (c.done <= i) {
-                long deadline = System.nanoTime() + timeoutNanos;
-                int spins = SPINS;
+                long start = System.nanoTime();
+                long deadline = start + timeoutNanos;
+                spin(() -> c.done > i, start);
                 while (c.done <= i) {
-                    if (spins > 0) {
-                        spins--;
-                        Thread.onSpinWait();
-                        continue;
-                    }
                     long left = deadline - System.nanoTime();
                     if (left <= 0) break;
                     LockSupport.parkNanos(this, left);
@@ -269,7 +268,7 @@ public final class TimeoutGuard implements NestingImplementation, AutoCloseable 
             while (!stopped && !abandoned) {
                 Chain c = current;
                 if (c == null || c == last) {
-                    for (int s = 0; s < IDLE_SPINS && current == c && !stopped; s++) Thread.onSpinWait();
+                    spin(() -> current != c || stopped, System.nanoTime());
                     if (current == c && !stopped) LockSupport.park(this);
                     continue;
                 }
@@ -287,6 +286,14 @@ public final class TimeoutGuard implements NestingImplementation, AutoCloseable 
                     c.done = i + 1;
                     LockSupport.unpark(c.waiter);
                 }
+            }
+        }
+
+        /** Spins until {@code ready} holds or {@link #SPIN_NANOS} have passed since {@code start}. */
+        private static void spin(java.util.function.BooleanSupplier ready, long start) {
+            for (int n = 1; !ready.getAsBoolean(); n++) {
+                Thread.onSpinWait();
+                if ((n & 63) == 0 && System.nanoTime() - start > SPIN_NANOS) return;
             }
         }
 

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -148,38 +147,5 @@ class TimeoutGuardTest {
     static long guardThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith("nestcheck-guard-")).count();
-    }
-
-    /**
-     * Measures what a guarded call costs over a direct one, on a realistic mix (the optimized
-     * implementation, execute then snapshot per step, as the harness calls them). Printed for
-     * the record; the bound is loose because the machine is shared.
-     */
-    @Test
-    void overheadPerStepIsSmall() {
-        int steps = 20_000;
-        double direct = Double.MAX_VALUE;
-        double guarded = Double.MAX_VALUE;
-        for (int round = 0; round < 3; round++) {
-            direct = Math.min(direct, nanosPerStep(p -> Implementations.named("optimized").create(p), steps));
-            guarded = Math.min(guarded, nanosPerStep(TimeoutGuard.factory(p -> Implementations.named("optimized").create(p),
-                    TimeoutGuard.DEFAULT_TIMEOUT), steps));
-        }
-        System.out.printf(Locale.ROOT, "TimeoutGuard: %.2f us per step direct, %.2f us guarded, overhead %.2f us per step"
-                + " (execute + snapshot)%n", direct / 1000, guarded / 1000, (guarded - direct) / 1000);
-        assertThat(guarded - direct).isLessThan(500_000);
-    }
-
-    static double nanosPerStep(Function<Platform, NestingImplementation> factory, int steps) {
-        long t0 = System.nanoTime();
-        NestingImplementation impl = factory.apply(SMALL);
-        for (int i = 0; i < steps; i++) {
-            if (i % 50 == 0) impl = factory.apply(SMALL);
-            int k = i % 50;
-            Op op = k == 0 ? new Op.Open() : k % 3 == 0 ? new Op.Bind(1, k % 4) : new Op.IoasAlloc(1);
-            impl.execute(op);
-            impl.snapshot();
-        }
-        return (System.nanoTime() - t0) / (double) steps;
     }
 }
