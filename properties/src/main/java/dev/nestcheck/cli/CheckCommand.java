@@ -88,8 +88,9 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--workers", paramLabel = "N",
             description = {"Policies checked at once, one thread each. Each policy keeps its own seed and cases, so",
-                    "the result is the same for every N; only the time changes. Default: the number of cores,",
-                    "at most the number of policies."})
+                    "the result is the same for every N; only the time changes. Default: one per two cores (a",
+                    "guarded policy keeps two threads busy: the harness and the timeout guard's worker), one per",
+                    "core with --timeout 0, at most the number of policies."})
     Integer workers;
 
     @Option(names = "--no-matrix", description = {"Skip the policy x requirement matrix that follows a run of all",
@@ -114,8 +115,7 @@ final class CheckCommand implements Callable<Integer> {
         int tries = budget.tries != null ? budget.tries : budget.time != null ? Integer.MAX_VALUE : DEFAULT_TRIES;
         Settings base = Settings.defaults().withSeed(s).withTries(tries).withShrinkMaxTime(shrinkTime);
         if (workers != null && workers < 1) throw new UsageError("--workers must be at least 1, got " + workers);
-        int threads = Math.min(policies.size(),
-                workers != null ? workers : Runtime.getRuntime().availableProcessors());
+        int threads = Math.min(policies.size(), workers != null ? workers : defaultWorkers());
         // a time budget is the wall time of the whole run: each policy gets its share of the workers' time
         if (budget.time != null) base = base.withTimeBudget(budget.time.multipliedBy(threads).dividedBy(policies.size()));
         String budgetText = budget.time != null ? Args.duration(budget.time) + " in total" : tries + " tries per policy";
@@ -199,6 +199,12 @@ final class CheckCommand implements Callable<Integer> {
                 io.out().println("result: conformant, " + totals + ", no counterexample");
                 return ExitCode.CONFORMANT;
         }
+    }
+
+    private int defaultWorkers() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean guarded = !(timeout.isZero() || timeout.isNegative());
+        return Math.max(1, guarded ? cores / 2 : cores);
     }
 
     /**
