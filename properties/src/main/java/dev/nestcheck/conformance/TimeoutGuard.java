@@ -22,9 +22,10 @@ import java.util.function.Supplier;
  *
  * <p>Cost: one hand-off to the worker and back per step, because {@link #execute} also takes the
  * snapshot that the harness asks for next while the caller runs the model. Each wait spins
- * for up to 20 us, then parks: waking a parked thread costs tens of microseconds on a virtual
- * machine, more than an operation and the model's step take ({@code GuardBench} in the bench
- * module measures a guarded step against a direct one). Use {@link #factory}
+ * for up to 20 us, yielding now and then, before it parks: waking a parked thread costs tens
+ * of microseconds on a virtual machine, more than an operation or the model's step takes
+ * ({@code GuardBench} in the bench module measures a guarded step against a direct one). Use
+ * {@link #factory}
  * for runs that create one implementation per test case: its guards share one worker thread
  * instead of starting a thread per case.
  *
@@ -292,8 +293,12 @@ public final class TimeoutGuard implements NestingImplementation, AutoCloseable 
         /** Spins until {@code ready} holds or {@link #SPIN_NANOS} have passed since {@code start}. */
         private static void spin(java.util.function.BooleanSupplier ready, long start) {
             for (int n = 1; !ready.getAsBoolean(); n++) {
-                Thread.onSpinWait();
-                if ((n & 63) == 0 && System.nanoTime() - start > SPIN_NANOS) return;
+                if ((n & 63) != 0) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (System.nanoTime() - start > SPIN_NANOS) return;
+                Thread.yield();   // lets a runnable thread (the JIT compiler, early on) have the core
             }
         }
 
