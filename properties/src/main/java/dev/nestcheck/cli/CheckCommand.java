@@ -231,8 +231,8 @@ final class CheckCommand implements Callable<Integer> {
         });
         try (Progress progress = new Progress(io, "checking " + Args.policiesText(policies),
                 () -> properties.stream().mapToLong(ConformanceProperty::stepsExecuted).sum(),
-                () -> done.size() + "/" + policies.size() + " policies done, rules covered so far: "
-                        + new RuleCoverage(catalogue, copy(done)).covered().size())) {
+                () -> done.size() + "/" + policies.size() + " policies done" + (done.isEmpty() ? ""
+                        : ", rules covered so far: " + new RuleCoverage(catalogue, copy(done)).covered().size()))) {
             List<Future<Conformance.Result>> futures = new ArrayList<>();
             for (int i = 0; i < policies.size(); i++) {
                 Policy p = policies.get(i);
