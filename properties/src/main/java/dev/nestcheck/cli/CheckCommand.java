@@ -4,7 +4,6 @@ import dev.nestcheck.conformance.Conformance;
 import dev.nestcheck.conformance.ConformanceProperty;
 import dev.nestcheck.conformance.Matrix;
 import dev.nestcheck.conformance.TimeoutGuard;
-import dev.nestcheck.engine.Engine;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.engine.Statistics;
 import dev.nestcheck.report.CounterexampleReport;
@@ -240,8 +239,7 @@ final class CheckCommand implements Callable<Integer> {
                 Settings settings = base.withName("check " + provider.name() + " " + p);
                 futures.add(pool.submit(() -> {
                     if (hung.get()) return null;
-                    Conformance.Result r = new Conformance.Result(p, Engine.run(property, settings),
-                            property.stepsExecuted());
+                    Conformance.Result r = Conformance.run(property, settings);
                     if (Runs.hung(r)) hung.set(true);
                     done.put(p, r.run().statistics());
                     return r;

@@ -4,9 +4,7 @@ import dev.nestcheck.conformance.Conformance;
 import dev.nestcheck.conformance.ConformanceProperty;
 import dev.nestcheck.conformance.Counterexample;
 import dev.nestcheck.conformance.Reports;
-import dev.nestcheck.engine.Engine;
 import dev.nestcheck.engine.Failure;
-import dev.nestcheck.engine.RunResult;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.report.CounterexampleReport;
 import dev.nestcheck.report.RunSummary;
@@ -32,11 +30,9 @@ final class Runs {
                                   Platform fixed, String requirement, Settings settings, Supplier<String> extra) {
         ConformanceProperty property = new ConformanceProperty(factory, policy, fixed, requirement,
                 ConformanceProperty.DEFAULT_MAX_STEPS);
-        RunResult run;
         try (Progress p = new Progress(io, label, property::stepsExecuted, extra)) {
-            run = Engine.run(property, settings);
+            return Conformance.run(property, settings);
         }
-        return new Conformance.Result(policy, run, property.stepsExecuted());
     }
 
     static RunSummary.Status status(Conformance.Result r) {

@@ -41,10 +41,14 @@ public final class Conformance {
      */
     public static Result check(Function<Platform, NestingImplementation> impl, Policy policy, Platform fixedPlatform,
                                String requirement, Settings settings) {
-        ConformanceProperty property = new ConformanceProperty(impl, policy, fixedPlatform, requirement,
-                ConformanceProperty.DEFAULT_MAX_STEPS);
+        return run(new ConformanceProperty(impl, policy, fixedPlatform, requirement, ConformanceProperty.DEFAULT_MAX_STEPS),
+                settings);
+    }
+
+    /** Runs a conformance property (one the caller keeps, e.g. to watch its step count) to a result. */
+    public static Result run(ConformanceProperty property, Settings settings) {
         RunResult run = Engine.run(property, settings);
-        return new Result(policy, run, property.stepsExecuted());
+        return new Result(property.policy(), run, property.stepsExecuted());
     }
 
     public static Result check(Function<Platform, NestingImplementation> impl, Policy policy, Settings settings) {

@@ -45,6 +45,10 @@ public final class ConformanceProperty implements Property {
         return new ConformanceProperty(provider::create, policy, null, null, DEFAULT_MAX_STEPS);
     }
 
+    public Policy policy() {
+        return policy;
+    }
+
     /** Steps executed on both sides so far, over every case this property ran (a throughput counter). */
     public long stepsExecuted() {
         return steps.sum();

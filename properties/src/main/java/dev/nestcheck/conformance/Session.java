@@ -14,8 +14,10 @@ import dev.nestcheck.spec.Snapshot;
 import dev.nestcheck.spec.SteKind;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -45,9 +47,9 @@ public final class Session {
     private Snapshot implSnapshot;
     private long stepsExecuted;
     /** (ctx, DEVICE ID) pairs that have had a VDEVICE, for VDEV-2 coverage. */
-    private final java.util.Set<List<Integer>> devicesWithVdevice = new java.util.HashSet<>();
+    private final Set<List<Integer>> devicesWithVdevice = new HashSet<>();
     /** (SMMU, VMID) pairs handed out so far, for TLB-3 coverage (a value handed out again). */
-    private final java.util.Set<List<Integer>> vmidsEverUsed = new java.util.HashSet<>();
+    private final Set<List<Integer>> vmidsEverUsed = new HashSet<>();
 
     /**
      * @param requirement a REQ rule ID to search a violation of (matrix cells), or null to
