@@ -35,9 +35,15 @@ final class RulesCommand implements Callable<Integer> {
             c = RuleCatalogue.find(candidates());
         }
         int w = c.rules().stream().mapToInt(r -> r.id().length()).max().orElse(0);
-        for (RuleCatalogue.Rule r : c.rules()) io.out().println(r.id() + " ".repeat(w - r.id().length()) + "  " + r.title());
+        for (RuleCatalogue.Rule r : c.rules()) {
+            io.out().println(r.id() + " ".repeat(w - r.id().length()) + "  " + r.title());
+            if (!r.implemented()) io.out().println(" ".repeat(w + 2) + "[" + r.pending() + "]");
+        }
         io.out().println();
-        io.out().println(c.rules().size() + " rules; source: " + c.source());
+        long absent = c.rules().stream().filter(RuleCatalogue.Rule::absent).count();
+        long partly = c.rules().stream().filter(r -> !r.implemented() && !r.absent()).count();
+        io.out().println(c.rules().size() + " rules" + (absent + partly == 0 ? "" : " (" + absent
+                + " not implemented yet, " + partly + " implemented in their v1 form)") + "; source: " + c.source());
         return ExitCode.CONFORMANT;
     }
 

@@ -49,11 +49,18 @@ public final class RuleCoverage {
         return n;
     }
 
-    /** Rules that are counted by labels: everything but {@link #ALWAYS} and REQ. */
+    /** Rules that are counted by labels: everything but {@link #ALWAYS}, REQ, and rules not implemented yet. */
     public List<String> labelledRules() {
         List<String> out = new ArrayList<>();
         for (RuleCatalogue.Rule r : catalogue.rules())
-            if (!ALWAYS.contains(r.section()) && !r.section().equals("REQ")) out.add(r.id());
+            if (!ALWAYS.contains(r.section()) && !r.section().equals("REQ") && !r.absent()) out.add(r.id());
+        return out;
+    }
+
+    /** Rules of the catalogue that the suite does not implement yet (never required, never counted). */
+    public List<String> notImplemented() {
+        List<String> out = new ArrayList<>();
+        for (RuleCatalogue.Rule r : catalogue.rules()) if (r.absent()) out.add(r.id());
         return out;
     }
 
@@ -87,7 +94,9 @@ public final class RuleCoverage {
         return "rules covered: " + covered().size() + " of " + labelledRules().size()
                 + (un.isEmpty() ? "" : " (not reached: " + (un.size() <= 16 ? String.join(", ", un)
                         : String.join(", ", un.subList(0, 16)) + " and " + (un.size() - 16) + " more") + ")")
-                + "; PLAT, OBS and the invariants G-1..G-8 are checked in every case";
+                + "; PLAT, OBS and the invariants G-* are checked in every case"
+                + (notImplemented().isEmpty() ? "" : "; " + notImplemented().size()
+                        + " rules not implemented yet (nestcheck rules lists them)");
     }
 
     /** A plain-text table: rule, title, cases per policy ({@code -} for none, {@code every} for ALWAYS). */
@@ -107,6 +116,7 @@ public final class RuleCoverage {
                 long n = cases(r.id(), ps.get(i));
                 if (n > 0) row[2 + i] = Long.toString(n);
                 else if (ALWAYS.contains(r.section())) row[2 + i] = "every";
+                else if (r.absent()) row[2 + i] = "not yet";
                 else if (r.section().equals("REQ")) row[2 + i] = "matrix";
                 else row[2 + i] = "-";
             }

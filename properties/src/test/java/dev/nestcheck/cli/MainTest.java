@@ -94,7 +94,7 @@ class MainTest {
         Run r = run("rules");
         assertThat(r.code()).isZero();
         assertThat(r.out()).containsPattern("(?m)^VMID-5 +\\S").containsPattern("(?m)^REQ-ECONOMY +\\S")
-                .containsPattern("(?m)^G-8 +\\S").contains("70 rules");
+                .containsPattern("(?m)^G-8 +\\S").containsPattern("(?m)^S2INV-3 +\\S").contains("84 rules");
     }
 
     // ------------------------------------------------------------------ exit code 1, reports

@@ -18,10 +18,32 @@ class RuleCatalogueTest {
     @Test
     void theBuiltInCopyHasEverySectionWithOneLineTitles() {
         RuleCatalogue c = RuleCatalogue.builtIn();
-        assertThat(c.ids()).hasSize(70).startsWith("PLAT-1").endsWith("G-8")
-                .contains("OBJ-0", "VMID-8", "KVM-8", "INV-3", "TLB-3", "REQ-NOKVM", "OBS-3");
+        assertThat(c.ids()).hasSize(84).startsWith("PLAT-1", "PLAT-6").endsWith("G-10")
+                .contains("OBJ-0", "VMID-8", "KVM-8", "INV-3", "MAP-2", "S2INV-5", "TLB-4", "REQ-UNMAP1", "OBS-4");
         assertThat(c.rules()).allSatisfy(r -> assertThat(r.title()).isNotBlank().doesNotContain("\n").hasSizeLessThan(110));
         assertThat(c.rule("VMID-5").orElseThrow().section()).isEqualTo("VMID");
+    }
+
+    @Test
+    void rulesTheSuiteDoesNotImplementAreMarkedAndNeverRequired() {
+        RuleCatalogue c = RuleCatalogue.builtIn();
+        assertThat(c.rule("VMID-5").orElseThrow().implemented()).isTrue();
+        for (dev.nestcheck.spec.Policy p : dev.nestcheck.spec.Policy.values())
+            for (String required : dev.nestcheck.conformance.RequiredRules.required(p)) {
+                String id = required.substring(required.indexOf(':') + 1);
+                assertThat(c.rule(id)).as(required).isPresent();
+                assertThat(c.rule(id).orElseThrow().absent()).as(required + " is required but not implemented").isFalse();
+            }
+        RuleCoverage coverage = new RuleCoverage(c, java.util.Map.of());
+        assertThat(coverage.labelledRules()).doesNotContainAnyElementsOf(coverage.notImplemented());
+        assertThat(coverage.notImplemented()).allSatisfy(id -> assertThat(c.rule(id).orElseThrow().pending()).isNotBlank());
+    }
+
+    @Test
+    void rulesIdsWithDigitsInTheSectionAreParsed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path md = dir.resolve("RULES.md");
+        Files.writeString(md, "- S2INV-1 The set.\n- REQ-UNMAP1 (v2): one VMID.\n- MAP-2 IOAS_UNMAP.\n");
+        assertThat(RuleCatalogue.parse(md).orElseThrow().ids()).containsExactly("S2INV-1", "REQ-UNMAP1", "MAP-2");
     }
 
     @Test
