@@ -282,10 +282,6 @@ public final class CounterexampleReport {
             b.append("The trace, against any implementation:\n");
             b.append(Layout.command(o.traceArgv(tracePath), "    ")).append('\n');
         }
-        if (o.test() == null && o.replayToken() != null && o.requirement() == null && o.command() == null && o.byName()) {
-            b.append("In your TCK test class (Maven):\n");
-            b.append(Layout.command(o.mavenArgv(), "    ")).append('\n');
-        }
         b.append(Layout.wrap("As a regression test: copy " + className + ".java into your test sources; it fails until "
                 + "the bug is fixed.", "", "", Layout.WIDTH)).append("\n\n");
 
@@ -316,7 +312,7 @@ public final class CounterexampleReport {
         List<String> onlyModel = minus(m, i);
         List<String> onlyImpl = minus(i, m);
         if (onlyModel.isEmpty() && onlyImpl.isEmpty())
-            return "The snapshots after the last step are equal; the failure is in the outcome or the commands.\n";
+            return "The snapshots after the last step are equal; the failure is in the outcome or\nthe commands.\n";
         StringBuilder d = new StringBuilder();
         onlyModel.forEach(l -> d.append(Layout.wrap(l, "  - model  ", "           ", Layout.WIDTH)).append('\n'));
         onlyImpl.forEach(l -> d.append(Layout.wrap(l, "  + impl   ", "           ", Layout.WIDTH)).append('\n'));

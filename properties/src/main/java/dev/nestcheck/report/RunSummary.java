@@ -144,17 +144,22 @@ public final class RunSummary {
         boolean failed = runs.stream().anyMatch(r -> r.status() != Status.CONFORMANT);
         StringBuilder facts = new StringBuilder();
         fact(facts, "implementation", implementation);
-        fact(facts, "policies", String.join(", ", runs.stream().map(r -> r.policy().name()).toList()));
+        if (!runs.isEmpty())
+            fact(facts, "policies", String.join(", ", runs.stream().map(r -> r.policy().name()).toList()));
         fact(facts, "platform", platform);
         fact(facts, "seed", Long.toString(seed));
         fact(facts, "budget", budget);
         fact(facts, "timeout", timeout + " per operation");
-        fact(facts, "steps", String.format(Locale.ROOT, "%,d in %,d cases%s", steps(), cases(),
-                failed ? " (shrinking included)" : ""));
-        fact(facts, "time", seconds(elapsed) + " checking, " + String.format(Locale.ROOT, "%,.0f", stepsPerSecond())
-                + " steps/s" + (matrixTime.isZero() ? "" : "; matrix " + seconds(matrixTime) + "; "
-                + seconds(elapsed.plus(matrixTime)) + " in all"));
-        fact(facts, "result", cases() == 0 ? "nothing was checked" : result());
+        if (runs.isEmpty()) {
+            fact(facts, "time", seconds(elapsed));
+        } else {
+            fact(facts, "steps", String.format(Locale.ROOT, "%,d in %,d cases%s", steps(), cases(),
+                    failed ? " (shrinking included)" : ""));
+            fact(facts, "time", seconds(elapsed) + " checking, " + String.format(Locale.ROOT, "%,.0f", stepsPerSecond())
+                    + " steps/s" + (matrixTime.isZero() ? "" : "; matrix " + seconds(matrixTime) + "; "
+                    + seconds(elapsed.plus(matrixTime)) + " in all"));
+            fact(facts, "result", cases() == 0 ? "nothing was checked" : result());
+        }
         fact(facts, "made by", Versions.line());
         b.append(facts).append('\n');
 
