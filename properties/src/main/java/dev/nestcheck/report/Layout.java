@@ -13,7 +13,8 @@ public final class Layout {
     /** The widest line a report has (a mail's customary limit). */
     public static final int WIDTH = 80;
 
-    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,^-]+");
+    /** Words a shell takes as they are ({@code #} starts a comment only at the start of a word). */
+    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_./:=@%+,^-][A-Za-z0-9_./:=@%+,^#-]*");
 
     private Layout() {
     }

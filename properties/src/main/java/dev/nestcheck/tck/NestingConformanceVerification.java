@@ -168,6 +168,7 @@ public abstract class NestingConformanceVerification {
                 settings);
         RunResult run = result.run();
         TckRun tck = TckRun.of(getClass());
+        tck.timeout(timeout);
         if (run.passed() && run.validCases() == 0)
             throw new AssertionError("nestcheck TCK: " + testName(policy) + " ran no conformance case (" + run.summary()
                     + "): nothing was checked");

@@ -38,6 +38,7 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
     private final Map<Policy, Conformance.Result> results = new EnumMap<>(Policy.class);
     private final Map<Policy, String> folders = new EnumMap<>(Policy.class);
     private final Map<Policy, Counterexample> counterexamples = new EnumMap<>(Policy.class);
+    private String timeoutText = "2 s";
     private int corpusPassed;
     private int corpusFailed;
     private final long start = System.nanoTime();
@@ -61,6 +62,11 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
         Path base = dir != null && !dir.isBlank() ? Paths.get(dir.strip())
                 : Paths.get(System.getProperty("basedir", "."), "target", "nestcheck-reports");
         return base.resolve(testClass.getSimpleName()).toAbsolutePath().normalize();
+    }
+
+    synchronized void timeout(Duration t) {
+        timeoutText = t == null || t.isZero() || t.isNegative() ? "none"
+                : t.toMillis() % 1000 == 0 ? t.toSeconds() + " s" : t.toMillis() + " ms";
     }
 
     synchronized void policy(Policy p, Conformance.Result r, String folder, Counterexample cx) {
@@ -99,11 +105,11 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
         if (results.isEmpty() && corpusPassed + corpusFailed == 0) return;   // filtered to nothing of ours
         long cases = 0, steps = 0;
         Map<Policy, Statistics> stats = new EnumMap<>(Policy.class);
-        RunSummary summary = new RunSummary("TCK " + testClass.getSimpleName(), testClass.getName(),
+        RunSummary summary = new RunSummary("TCK", testClass.getName(),
                 System.getProperty("nestcheck.platform", "random small platforms (drawn per case)"),
                 results.values().stream().findFirst().map(r -> r.run().seed()).orElse(0L),
                 results.values().stream().findFirst().map(r -> r.run().settings().tries() + " tries per policy")
-                        .orElse("-"), "per operation as set");
+                        .orElse("-"), timeoutText);
         for (Map.Entry<Policy, Conformance.Result> e : results.entrySet()) {
             Conformance.Result r = e.getValue();
             cases += r.run().casesRun();
@@ -115,7 +121,8 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
                     : RunSummary.Status.COUNTEREXAMPLE;
             summary.add(new RunSummary.PolicyRun(e.getKey(), status, r.run().casesRun(), r.steps(), r.run().seed(),
                     r.run().elapsed(), cx == null ? (r.passed() ? null : "failed") : CounterexampleText.title(cx),
-                    r.run().failure().map(f -> f.replayToken()).orElse(null), folders.get(e.getKey())));
+                    r.run().failure().map(f -> f.replayToken()).orElse(null), folders.get(e.getKey()),
+                    r.run().failure().map(f -> f.casesBeforeFailure()).orElse(-1L)));
         }
         RuleCoverage coverage = new RuleCoverage(RuleCatalogue.builtIn(), stats);
         summary.coverage(coverage).elapsed(Duration.ofNanos(System.nanoTime() - start));

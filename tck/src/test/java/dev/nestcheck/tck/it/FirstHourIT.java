@@ -70,14 +70,17 @@ class FirstHourIT {
             "",
             "/** Deliberately broken: never flushes a VMID's TLB entries before the VMID is freed (VMID-5). */",
             "public final class MyNesting implements NestingImplementation {",
+            "    private static final ImplementationProvider BUNDLED = bundled();",
             "    private final NestingImplementation delegate;",
             "",
             "    public MyNesting(Platform platform) {",
-            "        NestingImplementation d = null;",
-            "        for (ImplementationProvider p : ServiceLoader.load(ImplementationProvider.class))",
-            "            if (p.name().equals(\"optimized\")) d = p.create(platform);",
-            "        if (d == null) throw new IllegalStateException(\"the bundled implementation is not on the class path\");",
-            "        delegate = d;",
+            "        delegate = BUNDLED.create(platform);",
+            "    }",
+            "",
+            "    private static ImplementationProvider bundled() {",
+            "        for (ImplementationProvider p : ServiceLoader.load(ImplementationProvider.class, MyNesting.class.getClassLoader()))",
+            "            if (p.name().equals(\"optimized\")) return p;",
+            "        throw new IllegalStateException(\"the bundled implementation is not on the class path\");",
             "    }",
             "",
             "    @Override",
@@ -118,7 +121,7 @@ class FirstHourIT {
         write(project.resolve(".mvn/settings.xml"), settings);
         List<String> config = new ArrayList<>(List.of("-s", project.resolve(".mvn/settings.xml").toString(),
                 "-Dmaven.repo.local=" + System.getProperty("nestcheck.it.repository"), "-ntp"));
-        if (Boolean.parseBoolean(System.getProperty("nestcheck.it.offline")))
+        if ("offline=true".equals(System.getProperty("nestcheck.it.offline")))
             config.addAll(List.of("-o", "-Daether.offline.protocols=file"));
         write(project.resolve(".mvn/maven.config"), String.join("\n", config) + "\n");
     }
