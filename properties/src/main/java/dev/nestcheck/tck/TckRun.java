@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * What one TCK class checked, gathered over its tests: per policy the run and its report folder,
  * and the corpus traces replayed. After the class it prints one line of totals, writes
  * {@code summary.md} and {@code summary.json} next to the counterexample folders (as
- * {@code nestcheck check} does), and fails the class when its policy tests ran no case.
+ * {@code nestcheck check} does) when something failed. (A policy test that ran no case fails itself.)
  */
 final class TckRun implements BeforeAllCallback, AfterAllCallback {
     private static final Map<Class<?>, TckRun> RUNS = new ConcurrentHashMap<>();
