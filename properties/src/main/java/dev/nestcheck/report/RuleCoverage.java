@@ -121,8 +121,8 @@ public final class RuleCoverage {
             for (int i = 0; i < ps.size(); i++) {
                 long n = cases(r.id(), ps.get(i));
                 if (n > 0) row[off + i] = Long.toString(n);
-                else if (ALWAYS.contains(r.section())) row[off + i] = "every";
                 else if (r.absent()) row[off + i] = "not yet";
+                else if (ALWAYS.contains(r.section())) row[off + i] = "every";
                 else if (r.section().equals("REQ")) row[off + i] = "matrix";
                 else row[off + i] = "-";
             }
@@ -142,8 +142,8 @@ public final class RuleCoverage {
             Map<String, Long> row = new LinkedHashMap<>();
             for (Policy p : perPolicy.keySet()) {
                 Long n = cases(r.id(), p);
-                if (n == 0 && ALWAYS.contains(r.section())) n = perPolicy.get(p).cases();
-                else if (n == 0 && (r.absent() || r.section().equals("REQ"))) n = null;
+                if (n == 0 && (r.absent() || r.section().equals("REQ"))) n = null;
+                else if (n == 0 && ALWAYS.contains(r.section())) n = perPolicy.get(p).cases();
                 row.put(p.name(), n);
             }
             out.put(r.id(), row);

@@ -135,6 +135,18 @@ class NewUserCliTest {
     }
 
     @Test
+    void rulesCheckedInEveryCaseAreNotStoredAsZero(@TempDir Path dir) throws IOException {
+        MainTest.Run r = run("check", "--tries", "20", "--policy", "ICTX", "--seed", "1", "--report", dir.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve(RunSummary.JSON).toFile());
+        var perRule = json.get("coverage").get("casesPerRule");
+        assertThat(perRule.get("G-1").get("ICTX").asLong()).isEqualTo(json.get("cases").asLong()).isPositive();
+        assertThat(perRule.get("REQ-BTM").get("ICTX").isNull()).isTrue();
+        assertThat(json.get("nestcheckVersion").asText()).doesNotContain("${");
+        assertThat(json.get("rules").asText()).isEqualTo("RULES.md v2");
+    }
+
+    @Test
     void oneTryIsOneTry() {
         MainTest.Run r = run("check", "--tries", "1", "--policy", "ICTX", "--seed", "1");
         assertThat(r.out()).contains("1 try per policy").doesNotContain("1 tries");
