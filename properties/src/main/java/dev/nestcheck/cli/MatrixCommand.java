@@ -48,7 +48,7 @@ final class MatrixCommand implements Callable<Integer> {
             if (c.holds()) continue;
             String name = c.policy() + "-" + c.requirement();
             CounterexampleReport.Origin origin = new CounterexampleReport.Origin(Implementations.MODEL, c.policy(),
-                    null, c.seed(), c.replayToken(), c.requirement());
+                    null, c.seed(), c.replayToken(), c.requirement()).withClasspath(null, Launcher.command());
             CounterexampleReport.write(dir.resolve(prefix + name), name.replace('-', '_'), c.counterexample().get(), origin);
             links.put(c, prefix + name + "/" + CounterexampleReport.MARKDOWN);
         }
