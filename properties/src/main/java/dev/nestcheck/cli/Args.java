@@ -1,7 +1,5 @@
 package dev.nestcheck.cli;
 
-import dev.nestcheck.conformance.Implementations;
-import dev.nestcheck.spec.ImplementationProvider;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
 import dev.nestcheck.trace.Platforms;
@@ -41,14 +39,6 @@ final class Args {
                 + Arrays.stream(Policy.values()).map(Enum::name).collect(Collectors.joining(", ")));
     }
 
-    static ImplementationProvider implementation(String name) {
-        try {
-            return Implementations.named(name);
-        } catch (IllegalArgumentException e) {
-            throw new UsageError(e.getMessage());
-        }
-    }
-
     /**
      * A {@code --platform} argument: a preset name or a platform file (the JSON object of a
      * trace's {@code platform}, or a whole trace, whose platform is taken).
@@ -60,6 +50,11 @@ final class Args {
 
         String describe() {
             return preset ? text : "from " + text;
+        }
+
+        /** As a printed command takes it: a preset's name, or the file's absolute path. */
+        String replayText() {
+            return preset ? text : Paths.get(text).toAbsolutePath().normalize().toString();
         }
     }
 

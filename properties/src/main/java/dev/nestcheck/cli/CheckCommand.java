@@ -2,7 +2,11 @@ package dev.nestcheck.cli;
 
 import dev.nestcheck.conformance.Conformance;
 import dev.nestcheck.conformance.ConformanceProperty;
+import dev.nestcheck.conformance.Counterexample;
+import dev.nestcheck.conformance.Describe;
+import dev.nestcheck.conformance.Implementations;
 import dev.nestcheck.conformance.Matrix;
+import dev.nestcheck.conformance.StepRecord;
 import dev.nestcheck.conformance.TimeoutGuard;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.engine.Statistics;
@@ -10,11 +14,15 @@ import dev.nestcheck.report.CounterexampleReport;
 import dev.nestcheck.report.RuleCatalogue;
 import dev.nestcheck.report.RuleCoverage;
 import dev.nestcheck.report.RunSummary;
+import dev.nestcheck.report.Versions;
 import dev.nestcheck.spec.ImplementationProvider;
+import dev.nestcheck.spec.NestingImplementation;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
+import dev.nestcheck.tck.NestingConformanceVerification;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -33,35 +41,43 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
-/** {@code nestcheck check}: the conformance check of an implementation, policy by policy. */
+/**
+ * {@code nestcheck check}: the conformance check of an implementation, policy by policy. The run
+ * is in steps that each read as one method: {@link #plan} (every option checked, the report folder
+ * included, before anything runs), {@link #runAll}, {@link #present}, the optional matrix, and
+ * {@link #finish}. New options go to {@link Plan} and the step that uses them.
+ */
 @Command(name = "check", header = "Check an implementation against the model, per policy (exit 0/1/2/3).",
-        sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Checks an implementation against the reference model under each VMID policy: random",
-                "operation sequences on small platforms, compared step by step; a failure is shrunk to a",
-                "minimal counterexample and written as a report with a replayable trace.",
+        sortOptions = false, mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Checks an implementation against the reference model under each VMID policy: random "
+                + "operation sequences on small platforms, compared step by step. A failure is shrunk to a minimal "
+                + "counterexample and written as a report folder with a replayable trace.",
                 "Exit codes: 0 conformant, 1 counterexample, 2 usage or input error, 3 crash or hang."})
 final class CheckCommand implements Callable<Integer> {
-    /** Cases per policy by default: about 30 steps each, so four policies run > 100,000 steps in seconds. */
-    static final int DEFAULT_TRIES = 1000;
+    /** Cases per policy by default (the TCK's too): about 30 steps each, > 100,000 steps in seconds. */
+    static final int DEFAULT_TRIES = NestingConformanceVerification.DEFAULT_TRIES;
 
-    @Option(names = "--impl", paramLabel = "NAME", defaultValue = "optimized",
-            description = "Implementation to check (see `nestcheck impls`). Default: ${DEFAULT-VALUE}.")
-    String impl;
+    @Mixin
+    ImplementationOptions implementation = new ImplementationOptions();
 
     @Option(names = "--policy", paramLabel = "P|all", defaultValue = "all",
             description = "S2_PARENT, VIOMMU, ICTX, KVM_PINNED, a comma-separated list, or all. Default: ${DEFAULT-VALUE}.")
     String policy;
 
-    @Option(names = "--platform", paramLabel = "small|linux-8bit|linux-16bit|FILE",
-            description = "A fixed platform: a preset or a platform JSON file. Default: random small platforms drawn per case.")
+    @Option(names = "--platform", paramLabel = "NAME|FILE",
+            description = "A fixed platform: small, linux-8bit, linux-16bit, or a platform JSON file (its policy, if "
+                    + "any, is ignored). Default: random small platforms drawn per case.")
     String platform;
 
     static final class Budget {
         @Option(names = "--tries", paramLabel = "N", description = "Test cases per policy. Default: " + DEFAULT_TRIES + ".")
         Integer tries;
 
-        @Option(names = "--time", paramLabel = "DURATION", description = "Run for this long in total instead (e.g. 30s, 2m), split over the policies.")
+        @Option(names = "--time", paramLabel = "DURATION",
+                description = "Run for this long in total instead (e.g. 30s, 2m), split over the policies.")
         Duration time;
     }
 
@@ -72,8 +88,8 @@ final class CheckCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--report", paramLabel = "DIR",
-            description = "Write summary.md, summary.json and a folder per counterexample here. Default: "
-                    + "nestcheck-reports/<timestamp> when a counterexample is found.")
+            description = "Write summary.md, summary.json and a folder per counterexample here (checked before the "
+                    + "run). Default: nestcheck-reports/<timestamp> when a counterexample is found.")
     Path report;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2s",
@@ -81,20 +97,21 @@ final class CheckCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--shrink-time", paramLabel = "DURATION", defaultValue = "30s",
-            description = {"Time limit for shrinking a counterexample (most take a few seconds; a hanging",
-                    "implementation costs a timeout per attempt). Default: ${DEFAULT-VALUE}."})
+            description = "Time limit for shrinking a counterexample (most take a few seconds; a hanging "
+                    + "implementation costs a timeout per attempt). Default: ${DEFAULT-VALUE}.")
     Duration shrinkTime;
 
     @Option(names = "--workers", paramLabel = "N",
-            description = {"Policies checked at once, one thread each. Each policy keeps its own seed and cases, so",
-                    "the result is the same for every N; only the time changes. Default: one per two cores (a",
-                    "guarded policy keeps two threads busy: the harness and the timeout guard's worker), one per",
-                    "core with --timeout 0, at most the number of policies."})
+            description = "Policies checked at once, one thread each. Each policy keeps its own seed and cases, so the "
+                    + "result is the same for every N; only the time changes. Default: one per two cores (a guarded "
+                    + "policy keeps two threads busy), one per core with --timeout 0, at most the number of policies.")
     Integer workers;
 
-    @Option(names = "--no-matrix", description = {"Skip the policy x requirement matrix that follows a run of all",
-            "policies (searched on the model, " + MatrixCommand.DEFAULT_TRIES + " tries per cell, same seed)."})
-    boolean noMatrix;
+    @Option(names = "--matrix", negatable = true,
+            description = "After a run of all policies, search the policy x requirement matrix on the model ("
+                    + MatrixCommand.DEFAULT_TRIES + " tries per cell, same seed; about half a minute). Default: on for "
+                    + "the bundled implementations, off for yours (it does not depend on the implementation).")
+    Boolean matrix;
 
     private final Io io;
 
@@ -102,99 +119,176 @@ final class CheckCommand implements Callable<Integer> {
         this.io = io;
     }
 
+    /** Everything the options say, checked. */
+    record Plan(ImplementationProvider provider, List<Policy> policies, Args.PlatformArg platform, long seed, int tries,
+                Settings base, int threads, Path reportDir, boolean reportGiven, boolean matrix, String budgetText,
+                String platformText, String timeoutText) {
+    }
+
     @Override
     public Integer call() {
-        ImplementationProvider provider = Args.implementation(impl);
+        Plan plan = plan();
+        return implementation.withLoader(() -> run(plan));
+    }
+
+    Plan plan() {
+        ImplementationProvider provider = implementation.provider();
         List<Policy> policies = Args.policies(policy);
         Args.PlatformArg platformArg = Args.platform(platform);
         if (budget.tries != null && budget.tries < 1) throw new UsageError("--tries must be at least 1, got " + budget.tries);
         if (budget.time != null && (budget.time.isZero() || budget.time.isNegative()))
             throw new UsageError("--time must be positive");
+        if (workers != null && workers < 1) throw new UsageError("--workers must be at least 1, got " + workers);
+        if (report != null) Runs.checkWritable(report);
         long s = seed != null ? seed : new SecureRandom().nextLong();
         int tries = budget.tries != null ? budget.tries : budget.time != null ? Integer.MAX_VALUE : DEFAULT_TRIES;
         Settings base = Settings.defaults().withSeed(s).withTries(tries).withShrinkMaxTime(shrinkTime);
-        if (workers != null && workers < 1) throw new UsageError("--workers must be at least 1, got " + workers);
         int threads = Math.min(policies.size(), workers != null ? workers : defaultWorkers());
         // a time budget is the wall time of the whole run: each policy gets its share of the workers' time
         if (budget.time != null) base = base.withTimeBudget(budget.time.multipliedBy(threads).dividedBy(policies.size()));
-        String budgetText = budget.time != null ? Args.duration(budget.time) + " in total" : tries + " tries per policy";
+        boolean bundled = provider.name().equals(Implementations.OPTIMIZED) || provider.name().equals(Implementations.MODEL);
+        boolean withMatrix = policies.size() == Policy.values().length && (matrix != null ? matrix : bundled);
+        String budgetText = budget.time != null ? Args.duration(budget.time) + " in total"
+                : tries + (tries == 1 ? " try" : " tries") + " per policy";
         String platformText = platformArg == null ? "random small platforms (drawn per case)" : platformArg.describe();
         String timeoutText = timeout.isZero() || timeout.isNegative() ? "none" : Args.duration(timeout);
+        return new Plan(provider, policies, platformArg, s, tries, base, threads, report, report != null, withMatrix,
+                budgetText, platformText, timeoutText);
+    }
 
-        io.out().println("nestcheck check: implementation " + provider.name() + ", policies " + Args.policiesText(policies));
-        io.out().println("platform: " + platformText + "; seed " + s + "; " + budgetText + "; timeout "
-                + timeoutText + " per operation");
+    private int run(Plan plan) {
+        io.out().println("nestcheck check: implementation " + plan.provider().name() + ", policies "
+                + Args.policiesText(plan.policies()) + " (" + Versions.line() + ")");
+        io.out().println("platform: " + plan.platformText() + "; seed " + plan.seed() + "; " + plan.budgetText()
+                + "; timeout " + plan.timeoutText() + " per operation");
         io.out().println();
 
         RuleCatalogue catalogue = RuleCatalogue.builtIn();
-        Map<Policy, Statistics> stats = new LinkedHashMap<>();
-        RunSummary summary = new RunSummary("check", provider.name(), platformText, s, budgetText, timeoutText);
-        List<Conformance.Result> failed = new ArrayList<>();
-        Path reportDir = report;
         long start = System.nanoTime();
-        List<Conformance.Result> results = runAll(provider, policies, platformArg, base, threads, catalogue);
-        boolean stoppedAfterHang = false;
-        for (int i = 0; i < policies.size(); i++) {
-            Policy p = policies.get(i);
+        List<Conformance.Result> results = runAll(plan, catalogue);
+        Duration checking = Duration.ofNanos(System.nanoTime() - start);
+        RunSummary summary = new RunSummary("check", plan.provider().name(), plan.platformText(), plan.seed(),
+                plan.budgetText(), plan.timeoutText());
+        Map<Policy, Statistics> stats = new LinkedHashMap<>();
+        Path reportDir = present(plan, results, summary, stats);
+        boolean stoppedAfterHang = results.contains(null);
+
+        Duration matrixTime = Duration.ZERO;
+        if (plan.matrix() && !stoppedAfterHang) {
+            long m0 = System.nanoTime();
+            io.out().println();
+            io.out().println("policy x requirement matrix (searched on the model; it does not depend on the implementation):");
+            Matrix m;
+            try (Progress p = new Progress(io, "matrix", null, () -> "searching 16 cells on the model")) {
+                m = Matrix.compute(Settings.defaults().withSeed(plan.seed()).withTries(MatrixCommand.DEFAULT_TRIES));
+            }
+            // the model's own counterexamples go with a report only when one was asked for
+            Map<Matrix.Cell, String> links = plan.reportGiven() ? MatrixCommand.writeCells(m, reportDir, "matrix/") : Map.of();
+            MatrixCommand.print(io, m, links);
+            summary.matrix(m, links.isEmpty() ? null : links::get);
+            matrixTime = Duration.ofNanos(System.nanoTime() - m0);
+        }
+        RuleCoverage coverage = new RuleCoverage(catalogue, stats);
+        summary.coverage(coverage).elapsed(checking).matrixTime(matrixTime);
+        return finish(plan, summary, coverage, reportDir, stoppedAfterHang, checking, matrixTime);
+    }
+
+    /**
+     * Prints one row per policy and each counterexample once: a bug seen under several policies
+     * (the same steps and findings) is shown and written once, and the other policies point to it.
+     * Returns the report folder (created on the first counterexample when none was given).
+     */
+    private Path present(Plan plan, List<Conformance.Result> results, RunSummary summary, Map<Policy, Statistics> stats) {
+        Path reportDir = plan.reportDir();
+        Map<String, Policy> firstSeen = new LinkedHashMap<>();
+        Map<Policy, String> folderOf = new EnumMap<>(Policy.class);
+        for (int i = 0; i < plan.policies().size(); i++) {
+            Policy p = plan.policies().get(i);
             Conformance.Result r = results.get(i);
             if (r == null) {
                 io.out().println("stopping: the implementation hung; the remaining policies were not run");
-                stoppedAfterHang = true;
                 break;
             }
             stats.put(p, r.run().statistics());
             RunSummary.Status status = Runs.status(r);
-            io.out().println(row(p, status, r));
             String folder = null;
             String token = null;
-            if (status != RunSummary.Status.CONFORMANT) {
-                failed.add(r);
+            long toFailure = r.run().failure().map(f -> f.casesBeforeFailure()).orElse(-1L);
+            if (status == RunSummary.Status.CONFORMANT) {
+                io.out().println(row(p, status, String.format(Locale.ROOT, "%,d cases, %,d steps", r.run().casesRun(),
+                        r.steps())));
+            } else {
                 token = r.run().failure().get().replayToken();
-                if (reportDir == null) reportDir = Runs.defaultReportDir();
-                CounterexampleReport.Origin origin = new CounterexampleReport.Origin(provider.name(), p,
-                        platformArg == null ? null : platformArg.text(), s, token, null);
-                io.out().println();
-                CounterexampleReport.Written w = Runs.present(io, r, origin, reportDir);
-                if (w != null) folder = reportDir.relativize(w.folder()).toString();
+                Counterexample cx = r.counterexample().orElse(null);
+                String key = cx == null ? null : signature(cx);
+                Policy same = key == null ? null : firstSeen.get(key);
+                CounterexampleReport.Origin origin = new CounterexampleReport.Origin(plan.provider().name(), p,
+                        plan.platform() == null ? null : plan.platform().replayText(), plan.seed(), token, null)
+                        .withClasspath(implementation.classpathText(), Launcher.command());
+                if (same != null) {
+                    io.out().println(row(p, status, "at case " + toFailure + ": the same counterexample as " + same));
+                    io.out().println("  replay: " + origin.replayCommand());
+                    folder = folderOf.get(same);
+                } else {
+                    io.out().println(row(p, status, "at case " + toFailure + ": " + Runs.title(r)));
+                    if (key != null) firstSeen.put(key, p);
+                    if (reportDir == null) reportDir = Runs.defaultReportDir();
+                    io.out().println();
+                    Function<Platform, NestingImplementation> unguarded = plan.provider()::create;
+                    CounterexampleReport.Written w = Runs.present(io, r, origin, reportDir, unguarded, timeout);
+                    if (w != null) {
+                        folder = reportDir.relativize(w.folder()).toString();
+                        folderOf.put(p, folder);
+                    }
+                }
             }
             summary.add(new RunSummary.PolicyRun(p, status, r.run().casesRun(), r.steps(), r.run().seed(),
-                    r.run().elapsed(), status == RunSummary.Status.CONFORMANT ? null : Runs.title(r), token, folder));
+                    r.run().elapsed(), status == RunSummary.Status.CONFORMANT ? null : Runs.title(r), token, folder,
+                    toFailure));
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        // the matrix after the conformance runs, outside their time: steps/s stays a conformance figure
-        if (!noMatrix && !stoppedAfterHang && policies.size() == Policy.values().length) {
-            io.out().println();
-            io.out().println("policy x requirement matrix (searched on the model):");
-            Matrix m;
-            try (Progress p = new Progress(io, "matrix", null, () -> "searching 16 cells on the model")) {
-                m = Matrix.compute(Settings.defaults().withSeed(s).withTries(MatrixCommand.DEFAULT_TRIES));
-            }
-            Map<Matrix.Cell, String> links = reportDir == null ? Map.of() : MatrixCommand.writeCells(m, reportDir, "matrix/");
-            MatrixCommand.print(io, m, links);
-            summary.matrix(m, links.isEmpty() ? null : links::get);
-        }
-        RuleCoverage coverage = new RuleCoverage(catalogue, stats);
-        summary.coverage(coverage).elapsed(elapsed);
+        return reportDir;
+    }
 
+    /** What makes two counterexamples the same bug: their kind, steps and findings. */
+    static String signature(Counterexample cx) {
+        StringBuilder b = new StringBuilder(cx.kind().name());
+        for (StepRecord s : cx.steps()) b.append('|').append(Describe.op(s.op()));
+        b.append("||").append(String.join("|", cx.findings()));
+        return b.toString();
+    }
+
+    private int finish(Plan plan, RunSummary summary, RuleCoverage coverage, Path reportDir, boolean stoppedAfterHang,
+                       Duration checking, Duration matrixTime) {
         io.out().println();
         io.out().println(coverage.line());
-        io.out().println(String.format(Locale.ROOT, "time: %.1f s, %,.0f steps/s", elapsed.toMillis() / 1000.0,
-                summary.stepsPerSecond()));
+        String time = String.format(Locale.ROOT, "time: %.1f s checking, %,.0f steps/s", checking.toMillis() / 1000.0,
+                summary.stepsPerSecond());
+        if (!matrixTime.isZero())
+            time += String.format(Locale.ROOT, "; matrix %.1f s; %.1f s in all", matrixTime.toMillis() / 1000.0,
+                    checking.plus(matrixTime).toMillis() / 1000.0);
+        io.out().println(time);
         if (reportDir != null) {
             summary.write(reportDir);
             io.out().println("report: " + reportDir + "/" + RunSummary.MARKDOWN);
         }
-        String totals = String.format(Locale.ROOT, "%,d steps in %,d cases", summary.steps(), summary.cases());
+        long failedCount = summary.runs().stream().filter(r -> r.status() != RunSummary.Status.CONFORMANT).count();
+        String totals = String.format(Locale.ROOT, "%,d steps in %,d cases", summary.steps(), summary.cases())
+                + (failedCount > 0 ? ", shrinking included" : "");
         switch (summary.result()) {
             case "crash":
-                io.out().println("result: the implementation " + (failed.stream().anyMatch(Runs::hung) ? "hung" : "crashed")
-                        + " (" + totals + (stoppedAfterHang ? ", stopped early" : "") + ")");
+                io.out().println("result: the implementation " + (summary.runs().stream().anyMatch(r -> r.title() != null
+                        && r.title().contains(" hung ")) ? "hung" : "crashed") + " (" + totals
+                        + (stoppedAfterHang ? ", stopped early" : "") + ")");
                 return ExitCode.CRASH;
             case "counterexample":
-                io.out().println("result: counterexample found under " + failed.size() + " of " + summary.runs().size()
+                io.out().println("result: counterexample found under " + failedCount + " of " + summary.runs().size()
                         + " policies (" + totals + ")");
                 return ExitCode.COUNTEREXAMPLE;
             default:
+                if (summary.cases() == 0) {
+                    io.out().println("result: nothing was checked (no case ran)");
+                    return ExitCode.USAGE;
+                }
                 io.out().println("result: conformant, " + totals + ", no counterexample");
                 return ExitCode.CONFORMANT;
         }
@@ -212,31 +306,39 @@ final class CheckCommand implements Callable<Integer> {
      * returns the results in policy order. After a hang, policies not yet started are not run: their
      * result is null.
      */
-    private List<Conformance.Result> runAll(ImplementationProvider provider, List<Policy> policies,
-                                            Args.PlatformArg platformArg, Settings base, int threads,
-                                            RuleCatalogue catalogue) {
+    private List<Conformance.Result> runAll(Plan plan, RuleCatalogue catalogue) {
+        List<Policy> policies = plan.policies();
         List<ConformanceProperty> properties = new ArrayList<>();
+        LongAdder cases = new LongAdder();
         for (Policy p : policies) {
-            Platform fixed = platformArg == null ? null : platformArg.under(p);
-            properties.add(new ConformanceProperty(TimeoutGuard.factory(provider::create, timeout), p, fixed, null,
+            Platform fixed = plan.platform() == null ? null : plan.platform().under(p);
+            properties.add(new ConformanceProperty(
+                    TimeoutGuard.factory(Runs.counting(plan.provider()::create, cases), timeout), p, fixed, null,
                     ConformanceProperty.DEFAULT_MAX_STEPS));
         }
         Map<Policy, Statistics> done = Collections.synchronizedMap(new EnumMap<>(Policy.class));
         AtomicBoolean hung = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(plan.threads(), r -> {
             Thread t = new Thread(r, "nestcheck-check");
             t.setDaemon(true);
             return t;
         });
-        try (Progress progress = new Progress(io, "checking " + Args.policiesText(policies),
-                () -> properties.stream().mapToLong(ConformanceProperty::stepsExecuted).sum(),
-                () -> done.size() + "/" + policies.size() + " policies done" + (done.isEmpty() ? ""
-                        : ", rules covered so far: " + new RuleCoverage(catalogue, copy(done)).covered().size()))) {
+        long maxCases = plan.tries() == Integer.MAX_VALUE ? 0 : (long) plan.tries() * policies.size();
+        long maxNanos = budget.time == null ? 0 : budget.time.toNanos();
+        Progress.Budget progressBudget = new Progress.Budget() {
+            public long cases() { return cases.sum(); }
+            public long maxCases() { return maxCases; }
+            public long maxNanos() { return maxNanos; }
+        };
+        try (Progress progress = new Progress(io, "checking", 
+                () -> properties.stream().mapToLong(ConformanceProperty::stepsExecuted).sum(), progressBudget,
+                () -> done.size() + "/" + policies.size() + " policies" + (done.isEmpty() ? ""
+                        : ", rules covered " + new RuleCoverage(catalogue, copy(done)).covered().size()))) {
             List<Future<Conformance.Result>> futures = new ArrayList<>();
             for (int i = 0; i < policies.size(); i++) {
                 Policy p = policies.get(i);
                 ConformanceProperty property = properties.get(i);
-                Settings settings = base.withName("check " + provider.name() + " " + p);
+                Settings settings = plan.base().withName("check " + plan.provider().name() + " " + p);
                 futures.add(pool.submit(() -> {
                     if (hung.get()) return null;
                     Conformance.Result r = Conformance.run(property, settings);
@@ -273,10 +375,7 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    private static String row(Policy p, RunSummary.Status status, Conformance.Result r) {
-        String what = status == RunSummary.Status.CONFORMANT
-                ? String.format(Locale.ROOT, "%,d cases, %,d steps", r.run().casesRun(), r.steps())
-                : "after " + r.run().failure().get().casesBeforeFailure() + " cases: " + Runs.title(r);
+    private static String row(Policy p, RunSummary.Status status, String what) {
         return String.format(Locale.ROOT, "%-11s %-15s %s", p.name(), status.text(), what);
     }
 }

@@ -18,10 +18,21 @@ import java.util.concurrent.Callable;
  * 2 usage or input error (one line on stderr, never a stack trace), 3 the implementation
  * crashed or hung.
  */
-@Command(name = "nestcheck", mixinStandardHelpOptions = true, version = "nestcheck 0.1.0",
-        description = {"Property-based conformance suite for the ARM SMMUv3 nesting and VMID rules.",
-                "Exit codes: 0 conformant, 1 counterexample, 2 usage or input error, 3 crash or hang."})
+@Command(name = "nestcheck", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        usageHelpAutoWidth = true, synopsisSubcommandLabel = "COMMAND",
+        description = {"Property-based conformance suite for the ARM SMMUv3 nesting and VMID rules of Linux iommufd.",
+                "Exit codes: 0 conformant, 1 counterexample, 2 usage or input error, 3 crash or hang. "
+                        + "NESTCHECK_DEBUG=1 prints the stack trace of an internal error.",
+                "`nestcheck help COMMAND` (or COMMAND --help) describes a command."})
 public final class Main implements Callable<Integer> {
+    /** {@code nestcheck --version}: the nestcheck and rules versions. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {dev.nestcheck.report.Versions.line()};
+        }
+    }
+
     private final Io io;
 
     private Main(Io io) {
@@ -56,6 +67,7 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new MatrixCommand(io));
         cl.addSubcommand(new ImplsCommand(io));
         cl.addSubcommand(new RulesCommand(io));
+        cl.addSubcommand(new CommandLine.HelpCommand());
         cl.setOut(io.out());
         cl.setErr(io.err());
         cl.registerConverter(Duration.class, v -> {
@@ -91,7 +103,7 @@ public final class Main implements Callable<Integer> {
     /** Without a command: the usage on stderr, exit code 2. */
     @Override
     public Integer call() {
-        io.err().println("nestcheck: missing command: check, replay, explore, matrix, impls or rules (see: nestcheck --help)");
+        io.err().println("nestcheck: missing command: check, replay, explore, matrix, impls, rules or help (see: nestcheck help)");
         return ExitCode.USAGE;
     }
 

@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code nestcheck matrix}: which policy meets which REQ requirement, searched on the model. */
-@Command(name = "matrix", header = "Print which policy meets which REQ requirement (searched on the model).",
-        sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Searches the reference model for a violation of each REQ requirement under each policy",
-                "and prints the policy x requirement matrix; a violated cell has a minimal counterexample.",
+@Command(name = "matrix", header = "Which policy meets which REQ requirement (searched on the model).",
+        sortOptions = false, mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Searches the reference model for a violation of each REQ requirement under each policy and "
+                + "prints the policy x requirement matrix; a violated cell has a minimal counterexample.",
                 "A violation is an answer, not a failure: exit code 0 (2 on usage errors)."})
 final class MatrixCommand implements Callable<Integer> {
     static final int DEFAULT_TRIES = 200;
@@ -48,7 +48,7 @@ final class MatrixCommand implements Callable<Integer> {
             if (c.holds()) continue;
             String name = c.policy() + "-" + c.requirement();
             CounterexampleReport.Origin origin = new CounterexampleReport.Origin(Implementations.MODEL, c.policy(),
-                    null, c.seed(), c.replayToken(), c.requirement());
+                    null, c.seed(), c.replayToken(), c.requirement()).withClasspath(null, Launcher.command());
             CounterexampleReport.write(dir.resolve(prefix + name), name.replace('-', '_'), c.counterexample().get(), origin);
             links.put(c, prefix + name + "/" + CounterexampleReport.MARKDOWN);
         }
@@ -67,6 +67,7 @@ final class MatrixCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (tries < 1) throw new UsageError("--tries must be at least 1, got " + tries);
+        if (report != null) Runs.checkWritable(report);
         long s = seed != null ? seed : new SecureRandom().nextLong();
         io.out().println("nestcheck matrix: requirements searched on the reference model; seed " + s + "; up to "
                 + tries + " tries per cell");

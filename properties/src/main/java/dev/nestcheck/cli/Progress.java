@@ -6,24 +6,40 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * A one-line progress display on a terminal (steps, steps/s, and what the caller adds), redrawn
- * in place on stderr a few times a second. Off the terminal it does nothing, so that
- * redirected output stays quiet and deterministic.
+ * A one-line progress display on a terminal, redrawn in place on stderr a few times a second and
+ * never wider than the terminal (so a redraw never leaves a wrapped line behind): cases done of the
+ * budget, steps per second, an estimate of the time left, and what the caller adds. Off the
+ * terminal it does nothing, so that redirected output stays quiet and deterministic.
  */
 final class Progress implements AutoCloseable {
     private static final long PERIOD_MS = 250;
 
     private final PrintWriter err;
     private final Thread thread;
+    private final int width;
     private volatile boolean done;
     private int lastWidth;
 
+    /** What a run has done and what it may do. */
+    interface Budget {
+        /** Cases done so far. */
+        long cases();
+
+        /** Cases the run may do at most, or 0 when unknown. */
+        long maxCases();
+
+        /** Nanoseconds the run may take at most, or 0 when unknown. */
+        long maxNanos();
+    }
+
     /**
-     * @param steps  the steps executed so far (read from the display thread), or null to show the time
+     * @param steps  the steps executed so far (read from the display thread), or null to show the time only
+     * @param budget cases done and the budget, for the count and the ETA, or null
      * @param suffix more text, e.g. the rules covered so far
      */
-    Progress(Io io, String label, LongSupplier steps, Supplier<String> suffix) {
+    Progress(Io io, String label, LongSupplier steps, Budget budget, Supplier<String> suffix) {
         this.err = io.err();
+        this.width = Launcher.columns() - 1;
         if (!io.terminal()) {
             thread = null;
             return;
@@ -37,23 +53,49 @@ final class Progress implements AutoCloseable {
                     return;
                 }
                 if (done) return;
-                double s = (System.nanoTime() - start) / 1e9;
-                String extra = suffix.get();
-                extra = extra == null || extra.isEmpty() ? "" : ", " + extra;
-                if (steps == null) {
-                    draw(String.format(Locale.ROOT, "  %s: %.0f s%s", label, s, extra));
-                } else {
-                    long n = steps.getAsLong();
-                    draw(String.format(Locale.ROOT, "  %s: %,d steps, %,.0f steps/s%s", label, n, s > 0 ? n / s : 0, extra));
-                }
+                draw(line(label, steps, budget, suffix, System.nanoTime() - start));
             }
         }, "nestcheck-progress");
         thread.setDaemon(true);
         thread.start();
     }
 
+    Progress(Io io, String label, LongSupplier steps, Supplier<String> suffix) {
+        this(io, label, steps, null, suffix);
+    }
+
+    static String line(String label, LongSupplier steps, Budget budget, Supplier<String> suffix, long nanos) {
+        double s = nanos / 1e9;
+        StringBuilder b = new StringBuilder("  ").append(label).append(": ");
+        if (budget != null && budget.maxCases() > 0) {
+            long c = Math.min(budget.cases(), budget.maxCases());
+            b.append(String.format(Locale.ROOT, "%,d/%,d cases", c, budget.maxCases()));
+        } else {
+            b.append(String.format(Locale.ROOT, "%.0f s", s));
+        }
+        if (steps != null) {
+            long n = steps.getAsLong();
+            b.append(String.format(Locale.ROOT, ", %,.0f steps/s", s > 0 ? n / s : 0));
+        }
+        if (budget != null) {
+            double frac = 0;
+            if (budget.maxCases() > 0) frac = Math.min(1, budget.cases() / (double) budget.maxCases());
+            if (budget.maxNanos() > 0) frac = Math.max(frac, Math.min(1, nanos / (double) budget.maxNanos()));
+            if (frac > 0.02) b.append(String.format(Locale.ROOT, ", ETA %s", eta(s / frac - s)));
+        }
+        String extra = suffix == null ? null : suffix.get();
+        if (extra != null && !extra.isEmpty()) b.append(", ").append(extra);
+        return b.toString();
+    }
+
+    static String eta(double seconds) {
+        long s = Math.max(0, Math.round(seconds));
+        return s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s";
+    }
+
     private synchronized void draw(String line) {
         if (done) return;
+        if (line.length() > width) line = line.substring(0, Math.max(0, width - 3)) + "...";
         StringBuilder b = new StringBuilder("\r").append(line);
         if (line.length() < lastWidth) b.append(" ".repeat(lastWidth - line.length()));
         lastWidth = line.length();

@@ -14,7 +14,9 @@ import dev.nestcheck.tck.TraceReplay;
 import dev.nestcheck.trace.Trace;
 import dev.nestcheck.trace.TraceCodec;
 import dev.nestcheck.trace.TraceFiles;
+import dev.nestcheck.trace.TraceFormatException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,18 +31,18 @@ import java.util.function.Function;
 
 /** {@code nestcheck replay}: replays trace files, folders of traces, or engine replay tokens. */
 @Command(name = "replay", header = "Replay traces, folders of traces, or replay tokens.",
-        sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Replays traces (files, or folders of *.json) step by step against the implementation and",
-                "the model, checking each step's expectation; or re-runs exactly the engine case of a replay",
-                "token (nc1....), which needs the --policy (and --platform, if any) it was found with.",
+        sortOptions = false, mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Replays traces (files, or folders of *.json) step by step against the implementation and the "
+                + "model, checking each step's expectation; or re-runs exactly the engine case of a replay token "
+                + "(nc1....), which needs the --policy (and --platform, if any) it was found with. A malformed trace "
+                + "is reported on stderr and the others still run.",
                 "Exit codes: 0 all conform, 1 a trace or case fails, 2 usage or input error, 3 crash or hang."})
 final class ReplayCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "TRACE.json|FOLDER|TOKEN", description = "Traces, folders of traces, replay tokens.")
     List<String> targets;
 
-    @Option(names = "--impl", paramLabel = "NAME", defaultValue = "optimized",
-            description = "Implementation to replay against. Default: ${DEFAULT-VALUE}.")
-    String impl;
+    @Mixin
+    ImplementationOptions implementation = new ImplementationOptions();
 
     @Option(names = "--policy", paramLabel = "P",
             description = "Policy of a replay token (required for tokens); for traces, replay under this policy instead of the trace's.")
@@ -65,7 +67,12 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ImplementationProvider provider = Args.implementation(impl);
+        ImplementationProvider provider = implementation.provider();
+        return implementation.withLoader(() -> replay(provider));
+    }
+
+    private int replay(ImplementationProvider provider) {
+        if (report != null) Runs.checkWritable(report);
         Policy p = policy == null ? null : Args.policy(policy);
         List<String> tokens = new ArrayList<>();
         List<Path> paths = new ArrayList<>();
@@ -95,11 +102,24 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (!paths.isEmpty() && files.isEmpty())
             throw new UsageError("no trace files (*.json) in " + paths);
+        // a malformed trace is an input error, reported like one, and the others still run (as Unix tools do)
+        int worst = ExitCode.CONFORMANT;
         List<Trace> traces = new ArrayList<>();
-        for (Path f : files) traces.add(TraceCodec.read(f));
+        List<Path> readable = new ArrayList<>();
+        int malformed = 0;
+        for (Path f : files) {
+            try {
+                traces.add(TraceCodec.read(f));
+                readable.add(f);
+            } catch (TraceFormatException e) {
+                io.err().println("nestcheck: " + Main.oneLine(e.getMessage()));
+                worst = ExitCode.USAGE;
+                malformed++;
+            }
+        }
+        files = readable;
 
         Function<Platform, NestingImplementation> factory = provider::create;
-        int worst = ExitCode.CONFORMANT;
         int passed = 0;
         for (int i = 0; i < traces.size(); i++) {
             TraceReplay.Result r = TraceReplay.replay(traces.get(i), files.get(i).toString(), factory, p, timeout);
@@ -115,18 +135,18 @@ final class ReplayCommand implements Callable<Integer> {
                 continue;
             }
             io.out().println((r.status() == TraceReplay.Status.CRASHED ? "CRASH   " : "FAILED  ") + r.source() + ": "
-                    + r.message());
+                    + dev.nestcheck.report.CounterexampleText.finding(r.message()));
             if (r.counterexample() != null) {
-                io.out().println(Runs.indent(dev.nestcheck.conformance.Reports.stepTable(r.counterexample())));
+                io.out().println(Runs.indent(dev.nestcheck.report.CounterexampleText.steps(r.counterexample())));
                 io.out().println();
             }
             worst = Math.max(worst, code(r.status()));
         }
         for (String t : tokens) worst = Math.max(worst, replayToken(t, provider, p, platformArg));
         int total = traces.size() + tokens.size();
-        if (!traces.isEmpty())
-            io.out().println("result: " + passed + " of " + traces.size() + " traces conform (implementation "
-                    + provider.name() + ")");
+        if (!traces.isEmpty() || malformed > 0)
+            io.out().println("result: " + passed + " of " + (traces.size() + malformed) + " traces conform (implementation "
+                    + provider.name() + ")" + (malformed == 0 ? "" : "; " + malformed + " could not be read (see stderr)"));
         return total == 0 ? ExitCode.USAGE : worst;
     }
 
@@ -158,8 +178,9 @@ final class ReplayCommand implements Callable<Integer> {
             return ExitCode.CONFORMANT;
         }
         CounterexampleReport.Origin origin = new CounterexampleReport.Origin(provider.name(), p,
-                platformArg == null ? null : platformArg.text(), null, token, null);
-        Runs.present(io, r, origin, report);
+                platformArg == null ? null : platformArg.replayText(), null, token, null)
+                .withClasspath(implementation.classpathText(), Launcher.command());
+        Runs.present(io, r, origin, report, provider::create, timeout);
         return status == RunSummary.Status.CRASH ? ExitCode.CRASH : ExitCode.COUNTEREXAMPLE;
     }
 }

@@ -13,9 +13,9 @@ import java.util.concurrent.Callable;
 
 /** {@code nestcheck rules}: the rule IDs of the catalogue with one-line titles. */
 @Command(name = "rules", header = "List the rule IDs with one-line titles.",
-        mixinStandardHelpOptions = true,
-        description = {"Lists the rule IDs with one-line titles: from RULES.md when it is found next to the",
-                "repository (../shared/spec/RULES.md) or given with --file, else from the built-in copy."})
+        mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = "Lists the rule IDs with one-line titles: from RULES.md when it is found next to the "
+                + "repository (../shared/spec/RULES.md) or given with --file, else from the built-in copy.")
 final class RulesCommand implements Callable<Integer> {
     @Option(names = "--file", paramLabel = "RULES.md", description = "Read the titles from this catalogue.")
     Path file;

@@ -3,20 +3,26 @@ package dev.nestcheck.cli;
 import dev.nestcheck.conformance.Conformance;
 import dev.nestcheck.conformance.ConformanceProperty;
 import dev.nestcheck.conformance.Counterexample;
-import dev.nestcheck.conformance.Reports;
 import dev.nestcheck.engine.Failure;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.report.CounterexampleReport;
+import dev.nestcheck.report.CounterexampleText;
+import dev.nestcheck.report.Layout;
 import dev.nestcheck.report.RunSummary;
+import dev.nestcheck.report.StackTraces;
 import dev.nestcheck.spec.NestingImplementation;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -35,6 +41,14 @@ final class Runs {
         }
     }
 
+    /** A factory that counts the implementations it creates: one per test case (and per shrinking attempt). */
+    static Function<Platform, NestingImplementation> counting(Function<Platform, NestingImplementation> f, LongAdder n) {
+        return p -> {
+            n.increment();
+            return f.apply(p);
+        };
+    }
+
     static RunSummary.Status status(Conformance.Result r) {
         if (r.run().failure().isEmpty()) return RunSummary.Status.CONFORMANT;
         return r.counterexample().map(cx -> cx.kind() == Counterexample.Kind.CRASH).orElse(false)
@@ -42,20 +56,34 @@ final class Runs {
     }
 
     static boolean hung(Conformance.Result r) {
-        return r.counterexample().map(cx -> cx.findings().stream().anyMatch(f -> f.contains("ImplementationHung")))
-                .orElse(false);
+        return r.counterexample().map(CounterexampleText::hung).orElse(false);
     }
 
     /** One line for a failed run. */
     static String title(Conformance.Result r) {
         Failure f = r.run().failure().orElseThrow();
-        return r.counterexample().map(Reports::title).orElseGet(() -> firstLine(String.valueOf(f.throwable())));
+        return r.counterexample().map(CounterexampleText::title).orElseGet(() -> firstLine(String.valueOf(f.throwable())));
     }
 
     /** The default report folder: {@code nestcheck-reports/<yyyyMMdd-HHmmss>}. */
     static Path defaultReportDir() {
         return Paths.get("nestcheck-reports",
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+    }
+
+    /**
+     * Checks before a run that the report folder can be written (created if missing), so that an
+     * unwritable --report is a usage error at once rather than a lost report at the end.
+     */
+    static void checkWritable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".nestcheck-probe", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            throw new UsageError("cannot write reports to " + dir + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
     }
 
     /** The folder (and regression-test) name of a policy's counterexample. */
@@ -66,9 +94,12 @@ final class Runs {
     /**
      * Prints a failed run: the counterexample text, indented, the seed and the replay command;
      * writes its report folder when {@code reportDir} is not null and returns it.
+     *
+     * @param factory the unguarded implementation, to take its stack trace after a crash or hang, or null
      */
     static CounterexampleReport.Written present(Io io, Conformance.Result r, CounterexampleReport.Origin origin,
-                                                Path reportDir) {
+                                                Path reportDir, Function<Platform, NestingImplementation> factory,
+                                                Duration timeout) {
         Failure f = r.run().failure().orElseThrow();
         Counterexample cx = r.counterexample().orElse(null);
         if (cx == null) {
@@ -76,7 +107,7 @@ final class Runs {
             io.out().println(indent(stripTiming(f.report())));
             return null;
         }
-        String text = Reports.text(cx);
+        String text = CounterexampleText.text(cx);
         io.out().println(indent(text.substring(text.indexOf('\n') + 1)));   // the title is on the row already
         if (f.shrinkStats().budgetExhausted())
             io.out().println("  note:   shrinking stopped at its limit (--shrink-time); the sequence may not be minimal");
@@ -85,10 +116,12 @@ final class Runs {
         io.out().println("  replay: " + origin.replayCommand());
         CounterexampleReport.Written w = null;
         if (reportDir != null) {
+            String stack = StackTraces.capture(cx, factory, timeout);
             w = CounterexampleReport.write(reportDir.resolve(name(origin.policy(), cx)),
-                    name(origin.policy(), cx), cx, origin);
+                    name(origin.policy(), cx), cx, origin, stack);
             io.out().println("  report: " + w.folder() + "/ (" + CounterexampleReport.MARKDOWN + ", "
-                    + CounterexampleReport.TRACE + ", " + w.className() + ".java)");
+                    + CounterexampleReport.TRACE + ", " + w.className() + ".java"
+                    + (stack == null ? "" : ", " + CounterexampleReport.STACK_TRACE) + ")");
         }
         io.out().println();
         return w;
@@ -110,5 +143,10 @@ final class Runs {
     static String firstLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** A replay command as printed on the console: one line, or several continued with a backslash. */
+    static String command(java.util.List<String> argv) {
+        return Layout.commandLine(argv);
     }
 }

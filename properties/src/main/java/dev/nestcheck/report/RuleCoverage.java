@@ -101,36 +101,51 @@ public final class RuleCoverage {
 
     /** A plain-text table: rule, title, cases per policy ({@code -} for none, {@code every} for ALWAYS). */
     public String table() {
+        return table(true);
+    }
+
+    /** The table, with or without the titles column (without, it fits 80 columns). */
+    public String table(boolean withTitles) {
         List<String[]> rows = new ArrayList<>();
         List<Policy> ps = policies();
-        String[] head = new String[2 + ps.size()];
+        int off = withTitles ? 2 : 1;
+        String[] head = new String[off + ps.size()];
         head[0] = "rule";
-        head[1] = "title";
-        for (int i = 0; i < ps.size(); i++) head[2 + i] = ps.get(i).name();
+        if (withTitles) head[1] = "title";
+        for (int i = 0; i < ps.size(); i++) head[off + i] = ps.get(i).name();
         rows.add(head);
         for (RuleCatalogue.Rule r : catalogue.rules()) {
-            String[] row = new String[2 + ps.size()];
+            String[] row = new String[off + ps.size()];
             row[0] = r.id();
-            row[1] = r.title().length() > 50 ? r.title().substring(0, 47) + "..." : r.title();
+            if (withTitles) row[1] = r.title().length() > 50 ? r.title().substring(0, 47) + "..." : r.title();
             for (int i = 0; i < ps.size(); i++) {
                 long n = cases(r.id(), ps.get(i));
-                if (n > 0) row[2 + i] = Long.toString(n);
-                else if (ALWAYS.contains(r.section())) row[2 + i] = "every";
-                else if (r.absent()) row[2 + i] = "not yet";
-                else if (r.section().equals("REQ")) row[2 + i] = "matrix";
-                else row[2 + i] = "-";
+                if (n > 0) row[off + i] = Long.toString(n);
+                else if (r.absent()) row[off + i] = "not yet";
+                else if (ALWAYS.contains(r.section())) row[off + i] = "every";
+                else if (r.section().equals("REQ")) row[off + i] = "matrix";
+                else row[off + i] = "-";
             }
             rows.add(row);
         }
         return dev.nestcheck.conformance.Table.render(rows);
     }
 
-    /** rule -> policy -> cases, for JSON. */
+    /**
+     * rule -> policy -> cases, for JSON. A rule checked in every case (PLAT, OBS, G) counts every case
+     * of the policy; a rule that no case can reach here (REQ, searched by the matrix; not implemented
+     * yet) is null, not 0.
+     */
     public Map<String, Map<String, Long>> asMap() {
         Map<String, Map<String, Long>> out = new LinkedHashMap<>();
         for (RuleCatalogue.Rule r : catalogue.rules()) {
             Map<String, Long> row = new LinkedHashMap<>();
-            for (Policy p : perPolicy.keySet()) row.put(p.name(), cases(r.id(), p));
+            for (Policy p : perPolicy.keySet()) {
+                Long n = cases(r.id(), p);
+                if (n == 0 && (r.absent() || r.section().equals("REQ"))) n = null;
+                else if (n == 0 && ALWAYS.contains(r.section())) n = perPolicy.get(p).cases();
+                row.put(p.name(), n);
+            }
             out.put(r.id(), row);
         }
         return out;

@@ -42,7 +42,11 @@ public final class RunSummary {
      * summary, or null; {@code title} a one-line description of the failure, or null.
      */
     public record PolicyRun(Policy policy, Status status, long cases, long steps, long seed, Duration elapsed,
-                            String title, String replayToken, String folder) {
+                            String title, String replayToken, String folder, long casesToFailure) {
+        public PolicyRun(Policy policy, Status status, long cases, long steps, long seed, Duration elapsed,
+                         String title, String replayToken, String folder) {
+            this(policy, status, cases, steps, seed, elapsed, title, replayToken, folder, -1);
+        }
     }
 
     private final String command;
@@ -56,6 +60,7 @@ public final class RunSummary {
     private Matrix matrix;
     private Function<Matrix.Cell, String> matrixLinks;
     private Duration elapsed = Duration.ZERO;
+    private Duration matrixTime = Duration.ZERO;
 
     /**
      * @param command        {@code check} or {@code matrix}
@@ -90,8 +95,15 @@ public final class RunSummary {
         return this;
     }
 
+    /** The time of the conformance runs (steps per second are over it). */
     public RunSummary elapsed(Duration d) {
         this.elapsed = d;
+        return this;
+    }
+
+    /** The time the model-only matrix took, after the conformance runs. */
+    public RunSummary matrixTime(Duration d) {
+        this.matrixTime = d;
         return this;
     }
 
@@ -125,54 +137,104 @@ public final class RunSummary {
         AtomicFiles.write(folder.resolve(MARKDOWN), toMarkdown());
     }
 
+    /** The summary as plain text, every line at most {@link Layout#WIDTH} columns. */
     public String toMarkdown() {
         StringBuilder b = new StringBuilder();
-        b.append("# nestcheck ").append(command).append(": ").append(implementation).append("\n\n");
+        b.append(Layout.wrap("# nestcheck " + command + ": " + implementation, "", "  ", Layout.WIDTH)).append("\n\n");
+        boolean failed = runs.stream().anyMatch(r -> r.status() != Status.CONFORMANT);
         StringBuilder facts = new StringBuilder();
-        facts.append("implementation  ").append(implementation).append('\n');
-        facts.append("policies        ").append(String.join(", ", runs.stream().map(r -> r.policy().name()).toList()))
-                .append('\n');
-        facts.append("platform        ").append(platform).append('\n');
-        facts.append("seed            ").append(seed).append('\n');
-        facts.append("budget          ").append(budget).append('\n');
-        facts.append("timeout         ").append(timeout).append(" per operation\n");
-        facts.append("steps           ").append(steps()).append(" in ").append(cases()).append(" cases\n");
-        facts.append("time            ").append(seconds(elapsed)).append(", ")
-                .append(String.format(Locale.ROOT, "%,.0f", stepsPerSecond())).append(" steps/s\n");
-        facts.append("result          ").append(result());
-        b.append(CounterexampleReport.indent(facts.toString())).append('\n');
+        fact(facts, "implementation", implementation);
+        if (!runs.isEmpty())
+            fact(facts, "policies", String.join(", ", runs.stream().map(r -> r.policy().name()).toList()));
+        fact(facts, "platform", platform);
+        fact(facts, "seed", Long.toString(seed));
+        fact(facts, "budget", budget);
+        fact(facts, "timeout", timeout + " per operation");
+        if (runs.isEmpty()) {
+            fact(facts, "time", seconds(elapsed));
+        } else {
+            fact(facts, "steps", String.format(Locale.ROOT, "%,d in %,d cases%s", steps(), cases(),
+                    failed ? " (shrinking included)" : ""));
+            fact(facts, "time", seconds(elapsed) + " checking, " + String.format(Locale.ROOT, "%,.0f", stepsPerSecond())
+                    + " steps/s" + (matrixTime.isZero() ? "" : "; matrix " + seconds(matrixTime) + "; "
+                    + seconds(elapsed.plus(matrixTime)) + " in all"));
+            fact(facts, "result", cases() == 0 ? "nothing was checked" : result());
+        }
+        fact(facts, "made by", Versions.line());
+        b.append(facts).append('\n');
 
         if (!runs.isEmpty()) {
             b.append("## Policies\n\n");
             List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"policy", "result", "cases", "steps", "report"});
+            rows.add(new String[] {"policy", "result", "failed at", "cases", "steps", "report"});
             for (PolicyRun r : runs)
-                rows.add(new String[] {r.policy().name(), r.status().text(), Long.toString(r.cases()),
+                rows.add(new String[] {r.policy().name(), r.status().text(),
+                        r.casesToFailure() < 0 ? "-" : "case " + r.casesToFailure(), Long.toString(r.cases()),
                         Long.toString(r.steps()), r.folder() == null ? "-" : r.folder() + "/"});
             b.append(CounterexampleReport.indent(dev.nestcheck.conformance.Table.render(rows))).append('\n');
+            b.append(Layout.wrap("\"failed at\": the case that first failed, as the console says; \"cases\" and "
+                    + "\"steps\" count everything the search ran" + (failed ? ", shrinking included" : "") + ".", "",
+                    "", Layout.WIDTH)).append("\n\n");
             for (PolicyRun r : runs) {
                 if (r.title() == null) continue;
-                b.append("- ").append(r.policy()).append(": ").append(r.title());
-                if (r.replayToken() != null) b.append(" Replay token ").append(r.replayToken()).append('.');
-                b.append('\n');
+                b.append(Layout.wrap(r.policy() + ": " + r.title(), "- ", "  ", Layout.WIDTH)).append('\n');
+                if (r.replayToken() != null)
+                    b.append(Layout.wrap("replay token " + r.replayToken(), "  ", "  ", Layout.WIDTH)).append('\n');
             }
             if (runs.stream().anyMatch(r -> r.title() != null)) b.append('\n');
         }
 
         if (coverage != null) {
             b.append("## Coverage per rule\n\n");
-            b.append("Cases per policy in which the rule decided an outcome or was exercised; `every`: checked in "
-                    + "every case (platform, observation and invariant rules); `matrix`: see the matrix.\n\n");
-            b.append(CounterexampleReport.indent(coverage.table())).append('\n');
-            b.append(coverage.line()).append("\n\n");
+            b.append(Layout.wrap("Cases per policy in which the rule decided an outcome or was exercised; \"every\": "
+                    + "checked in every case (platform, observation and invariant rules); \"matrix\": searched by "
+                    + "the matrix; \"not yet\": not implemented yet. Titles: nestcheck rules.", "", "", Layout.WIDTH))
+                    .append("\n\n");
+            b.append(CounterexampleReport.indent(coverage.table(false))).append('\n');
+            b.append(Layout.wrap(coverage.line(), "", "", Layout.WIDTH)).append("\n\n");
         }
 
         if (matrix != null) {
             b.append("## Policy x requirement matrix\n\n");
-            b.append("Searched on the reference model: `holds` means no violation was found within the budget.\n\n");
-            b.append(matrix.toMarkdown(matrixLinks)).append('\n');
+            b.append(Layout.wrap("Searched on the reference model (it does not depend on the implementation): "
+                    + "\"holds\" means no violation was found within the budget.", "", "", Layout.WIDTH)).append("\n\n");
+            List<String> reqs = new ArrayList<>();
+            for (Matrix.Cell c : matrix.cells()) if (!reqs.contains(c.requirement())) reqs.add(c.requirement());
+            List<String[]> rows = new ArrayList<>();
+            String[] head = new String[reqs.size() + 1];
+            head[0] = "policy";
+            for (int i = 0; i < reqs.size(); i++) head[i + 1] = reqs.get(i);
+            rows.add(head);
+            Map<Policy, String[]> byPolicy = new LinkedHashMap<>();
+            for (Matrix.Cell c : matrix.cells()) {
+                String[] row = byPolicy.computeIfAbsent(c.policy(), p -> {
+                    String[] r = new String[reqs.size() + 1];
+                    java.util.Arrays.fill(r, "");
+                    r[0] = p.name();
+                    return r;
+                });
+                row[reqs.indexOf(c.requirement()) + 1] = c.holds() ? "holds"
+                        : "violated, " + c.counterexample().map(cx -> cx.steps().size()).orElse(0) + " steps";
+            }
+            rows.addAll(byPolicy.values());
+            b.append(CounterexampleReport.indent(dev.nestcheck.conformance.Table.render(rows))).append('\n');
+            if (matrixLinks != null) {
+                for (Matrix.Cell c : matrix.cells()) {
+                    if (c.holds()) continue;
+                    String link = matrixLinks.apply(c);
+                    if (link != null)
+                        b.append(Layout.wrap(c.policy() + " x " + c.requirement() + ": " + link, "- ", "  ", Layout.WIDTH))
+                                .append('\n');
+                }
+                b.append('\n');
+            }
         }
         return b.toString();
+    }
+
+    private static void fact(StringBuilder b, String key, String value) {
+        String label = key + " ".repeat(Math.max(1, 16 - key.length()));
+        b.append(Layout.wrap(value, "    " + label, "    " + " ".repeat(label.length()), Layout.WIDTH)).append('\n');
     }
 
     public String toJson() {
@@ -187,6 +249,9 @@ public final class RunSummary {
         root.put("steps", steps());
         root.put("cases", cases());
         root.put("timeMillis", elapsed.toMillis());
+        root.put("matrixTimeMillis", matrixTime.toMillis());
+        root.put("nestcheckVersion", Versions.nestcheck());
+        root.put("rules", Versions.RULES);
         root.put("stepsPerSecond", Math.round(stepsPerSecond()));
         root.put("result", result());
         List<Map<String, Object>> rs = new ArrayList<>();
@@ -196,6 +261,7 @@ public final class RunSummary {
             m.put("result", r.status().text());
             m.put("cases", r.cases());
             m.put("steps", r.steps());
+            m.put("casesToFailure", r.casesToFailure() < 0 ? null : r.casesToFailure());
             m.put("seed", r.seed());
             m.put("timeMillis", r.elapsed().toMillis());
             m.put("failure", r.title());

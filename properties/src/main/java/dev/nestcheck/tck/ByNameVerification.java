@@ -4,17 +4,15 @@ import dev.nestcheck.conformance.Implementations;
 import dev.nestcheck.spec.ImplementationProvider;
 import dev.nestcheck.spec.NestingImplementation;
 import dev.nestcheck.spec.Platform;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The conformance tests for an implementation found by name through ServiceLoader
- * ({@code META-INF/services/dev.nestcheck.spec.ImplementationProvider}): run it with
- * {@code -Dnestcheck.impl=NAME}, e.g. from a subclass in your test sources
- * ({@code class MyVerification extends ByNameVerification {}}) or with the JUnit console
- * launcher ({@code --select-class dev.nestcheck.tck.ByNameVerification}). Without
- * {@code nestcheck.impl} the tests are skipped; an unknown name fails them, listing the
- * names that are registered.
+ * ({@code META-INF/services/dev.nestcheck.spec.ImplementationProvider}): override
+ * {@link #implementationName()} in a subclass in your test sources, or run it with
+ * {@code -Dnestcheck.impl=NAME} (and {@code -Dnestcheck.classpath=JAR} when the implementation
+ * is not on the test class path). Without a name the tests fail: a conformance test that checks
+ * nothing must not pass. An unknown name fails them, listing the names that are registered.
  */
 public class ByNameVerification extends NestingConformanceVerification {
     private ImplementationProvider provider;
@@ -28,8 +26,10 @@ public class ByNameVerification extends NestingConformanceVerification {
     @BeforeEach
     protected void findProvider() {
         String name = implementationName();
-        Assumptions.assumeTrue(name != null,
-                "set -Dnestcheck.impl=NAME to choose the implementation; registered: " + Implementations.names());
+        if (name == null)
+            throw new AssertionError("nestcheck TCK: " + getClass().getSimpleName() + " checks an implementation by"
+                    + " name, and none was given: set -Dnestcheck.impl=NAME or override implementationName();"
+                    + " registered: " + Implementations.names());
         provider = Implementations.named(name);
     }
 
@@ -37,5 +37,15 @@ public class ByNameVerification extends NestingConformanceVerification {
     protected NestingImplementation create(Platform platform) {
         if (provider == null) provider = Implementations.named(implementationName());
         return provider.create(platform);
+    }
+
+    @Override
+    protected String implementationLabel() {
+        return implementationName();
+    }
+
+    @Override
+    protected boolean registered() {
+        return true;
     }
 }

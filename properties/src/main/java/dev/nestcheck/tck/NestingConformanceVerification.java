@@ -2,10 +2,14 @@ package dev.nestcheck.tck;
 
 import dev.nestcheck.conformance.Conformance;
 import dev.nestcheck.conformance.Counterexample;
-import dev.nestcheck.conformance.Reports;
+import dev.nestcheck.conformance.Implementations;
 import dev.nestcheck.conformance.TimeoutGuard;
 import dev.nestcheck.engine.RunResult;
 import dev.nestcheck.engine.Settings;
+import dev.nestcheck.report.CounterexampleReport;
+import dev.nestcheck.report.CounterexampleText;
+import dev.nestcheck.report.Layout;
+import dev.nestcheck.report.StackTraces;
 import dev.nestcheck.spec.NestingImplementation;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,44 +36,53 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * The conformance test kit, in the style of the Reactive Streams TCK: extend this class in your
  * test sources and implement {@link #create}; JUnit 5 then runs one conformance test per VMID
  * policy ({@code policy_S2_PARENT_conformsToTheModel}, ...) and replays the regression corpus
- * when it is on the test class path.
+ * (shipped in the {@code nestcheck-tck} jar). Name the class so that your test runner picks it up:
+ * Surefire's default includes want a name ending in {@code Test}.
  *
  * <pre>{@code
- * class MyNestingVerification extends NestingConformanceVerification {
+ * class MyNestingConformanceTest extends NestingConformanceVerification {
  *     protected NestingImplementation create(Platform platform) { return new MyNesting(platform); }
  * }
  * }</pre>
  *
  * <p>Each policy test runs the conformance property ({@link Conformance#check}) on small random
- * platforms and fails with the minimal counterexample: the steps as a table with the model's
- * and the implementation's outcomes, the findings, the rules involved, the seed and the replay
- * token. Tune a run without touching code (system properties, see
- * {@link Settings#withSystemOverrides()}):
+ * platforms, as {@code nestcheck check} does and with the same budget (1,000 cases per policy),
+ * and prints what it checked. A failure is shrunk to a minimal counterexample; the test fails with
+ * it (at most 80 columns wide), writes the same report folder as {@code nestcheck check} under
+ * {@code target/nestcheck-reports/<class>/} and prints the Maven command that replays exactly that
+ * case. A test that ran no conformance case fails. Tune a run without touching code (system
+ * properties, see {@link Settings#withSystemOverrides()}):
  * <ul>
- * <li>{@code -Dnestcheck.tries=N}: cases per policy (default {@link #defaultTries()});</li>
+ * <li>{@code -Dnestcheck.tries=N}: cases per policy (default {@link #DEFAULT_TRIES});</li>
  * <li>{@code -Dnestcheck.time=30s}: run each policy for that long instead;</li>
  * <li>{@code -Dnestcheck.seed=S}: repeat a search; {@code -Dnestcheck.replay=TOKEN} with
  *     {@code -Dtest='Class#policy_X_conformsToTheModel'}: re-run exactly one failing case;</li>
  * <li>{@code -Dnestcheck.platform=small|linux-8bit|linux-16bit}: a fixed platform instead of
  *     random small ones; {@code -Dnestcheck.timeout=2s}: per-operation timeout (a hang is a
- *     failure); {@code -Dnestcheck.corpus=DIR}: a folder of traces to replay.</li>
+ *     failure); {@code -Dnestcheck.corpus=DIR}: a folder of traces to replay instead of the
+ *     bundled corpus; {@code -Dnestcheck.reports=DIR}: where reports go.</li>
  * </ul>
  */
+@ExtendWith(TckRun.class)
 public abstract class NestingConformanceVerification {
+    /** Cases per policy: the same budget as {@code nestcheck check}. */
+    public static final int DEFAULT_TRIES = 1000;
 
     /** A fresh implementation for the platform, in its initial state. Called once per test case. */
     protected abstract NestingImplementation create(Platform platform);
 
     /** Cases per policy when {@code -Dnestcheck.tries} is not given. Override for a faster or deeper suite. */
     protected int defaultTries() {
-        return 200;
+        return DEFAULT_TRIES;
     }
 
     /** The per-operation timeout when {@code -Dnestcheck.timeout} is not given. */
@@ -76,14 +90,27 @@ public abstract class NestingConformanceVerification {
         return TimeoutGuard.DEFAULT_TIMEOUT;
     }
 
+    /** The implementation's name in reports: the registered name, or this class's name. */
+    protected String implementationLabel() {
+        return getClass().getName();
+    }
+
+    /** Whether {@link #implementationLabel()} is a registered name that {@code nestcheck} can load. */
+    protected boolean registered() {
+        return false;
+    }
+
     /**
      * The engine settings of one policy test: the defaults, {@link #defaultTries()}, a name that
      * makes {@code -Dtest} work with a replay token, then the system-property overrides.
      */
     protected Settings settings(Policy policy) {
-        return Settings.defaults().withTries(defaultTries())
-                .withName(getClass().getSimpleName() + "#policy_" + policy + "_conformsToTheModel")
-                .withSystemOverrides();
+        return Settings.defaults().withTries(defaultTries()).withName(testName(policy)).withSystemOverrides();
+    }
+
+    /** {@code MyNestingConformanceTest#policy_S2_PARENT_conformsToTheModel}: what {@code -Dtest} takes. */
+    protected String testName(Policy policy) {
+        return getClass().getSimpleName() + "#policy_" + policy + "_conformsToTheModel";
     }
 
     @Test
@@ -107,23 +134,24 @@ public abstract class NestingConformanceVerification {
     }
 
     /**
-     * Replays every trace of the regression corpus ({@code corpus/} on the test class path, or
-     * {@code -Dnestcheck.corpus=DIR}) against the implementation, one dynamic test per trace.
-     * The corpus ships in nestcheck's own test resources, not in its jar: without it this test
-     * is skipped, not failed.
+     * Replays every trace of the regression corpus (the {@code corpus/} folder that the
+     * {@code nestcheck-tck} jar carries, or {@code -Dnestcheck.corpus=DIR}) against the
+     * implementation, one dynamic test per trace. Without a corpus (only nestcheck-properties on
+     * the class path) the test is skipped, and says so.
      */
     @TestFactory
     public Stream<DynamicTest> regressionCorpus_replaysConformingly() {
         List<Path> traces = corpus();
         if (traces.isEmpty()) {
             return Stream.of(DynamicTest.dynamicTest("corpus not on the class path (skipped)",
-                    () -> Assumptions.abort("no regression corpus: put corpus/*.json on the test class path"
-                            + " or pass -Dnestcheck.corpus=DIR")));
+                    () -> Assumptions.abort("no regression corpus: depend on dev.nestcheck:nestcheck-tck, which"
+                            + " carries it, or pass -Dnestcheck.corpus=DIR")));
         }
         Duration timeout = timeout();
         return traces.stream().map(p -> DynamicTest.dynamicTest(String.valueOf(p.getFileName()), () -> {
             Trace t = TraceCodec.read(p);
-            TraceReplay.Result r = TraceReplay.replay(t, p.toString(), this::create, null, timeout);
+            TraceReplay.Result r = TraceReplay.replay(t, String.valueOf(p.getFileName()), this::create, null, timeout);
+            TckRun.of(getClass()).corpusTrace(r.passed());
             if (!r.passed()) throw new AssertionError(r.report());
         }));
     }
@@ -131,39 +159,68 @@ public abstract class NestingConformanceVerification {
     /** Runs one policy and fails with the counterexample report unless it conforms. */
     protected final void verify(Policy policy) {
         Settings settings = settings(policy);
-        Platform fixed = fixedPlatform(policy);
-        Conformance.Result result = Conformance.check(TimeoutGuard.factory(this::create, timeout()), policy, fixed,
-                null, settings);
+        String platformName = System.getProperty("nestcheck.platform");
+        platformName = platformName == null || platformName.isBlank() ? null : platformName.strip();
+        Platform fixed = platformName == null ? null : Platforms.named(platformName, policy);
+        Duration timeout = timeout();
+        Function<Platform, NestingImplementation> factory = this::create;
+        Conformance.Result result = Conformance.check(TimeoutGuard.factory(factory, timeout), policy, fixed, null,
+                settings);
         RunResult run = result.run();
-        if (run.passed()) return;
-        throw new AssertionError(failureMessage(policy, result));
-    }
-
-    static String failureMessage(Policy policy, Conformance.Result result) {
-        RunResult run = result.run();
-        if (run.failure().isEmpty()) return run.message();
-        StringBuilder b = new StringBuilder();
+        TckRun tck = TckRun.of(getClass());
+        tck.timeout(timeout);
+        if (run.passed() && run.validCases() == 0)
+            throw new AssertionError("nestcheck TCK: " + testName(policy) + " ran no conformance case (" + run.summary()
+                    + "): nothing was checked");
+        if (run.passed()) {
+            tck.policy(policy, result, null, null);
+            System.out.println(String.format(Locale.ROOT, "nestcheck TCK: %s %s: conformant, %,d cases, %,d steps, seed %d",
+                    getClass().getSimpleName(), policy, run.casesRun(), result.steps(), run.seed()));
+            return;
+        }
         Counterexample cx = result.counterexample().orElse(null);
-        if (cx != null) {
-            b.append("Policy ").append(policy).append(": ").append(Reports.text(cx));
-        } else {
-            b.append(run.failure().get().report());
+        if (cx == null) {
+            tck.policy(policy, result, null, null);
+            throw new AssertionError("nestcheck TCK: " + testName(policy) + ": " + run.message());
         }
         String token = run.failure().get().replayToken();
-        b.append("\nSeed:    ").append(run.seed()).append("   (repeat this search: -Dnestcheck.seed=")
-                .append(run.seed()).append(")\n");
-        b.append("Replay:  ").append(token).append("   (exactly this case: -Dnestcheck.replay=").append(token)
-                .append(" -Dtest='").append(run.settings().name()).append("')\n");
+        String cp = System.getProperty(Implementations.CLASSPATH_PROPERTY);
+        CounterexampleReport.Origin origin = new CounterexampleReport.Origin(implementationLabel(), policy,
+                platformName, run.seed(), token, null)
+                .withClasspath(cp == null || cp.isBlank() ? null : cp.strip(), null)
+                .withTest(testName(policy), registered());
+        String stack = StackTraces.capture(cx, factory, timeout);
+        Path folder = tck.reportDir().resolve(policy + "-" + cx.kind().name().toLowerCase(Locale.ROOT));
+        CounterexampleReport.Written w = null;
+        String writeError = null;
+        try {
+            w = CounterexampleReport.write(folder, policy + "_" + cx.kind().name().toLowerCase(Locale.ROOT), cx, origin,
+                    stack);
+        } catch (RuntimeException e) {
+            writeError = e.getMessage();
+        }
+        tck.policy(policy, result, w == null ? null : tck.reportDir().relativize(folder).toString(), cx);
+        String message = failureMessage(policy, result, cx, origin, w, writeError);
+        System.out.println(message);
+        throw new AssertionError(message);
+    }
+
+    static String failureMessage(Policy policy, Conformance.Result result, Counterexample cx,
+                                 CounterexampleReport.Origin origin, CounterexampleReport.Written w, String writeError) {
+        RunResult run = result.run();
+        StringBuilder b = new StringBuilder();
+        b.append("nestcheck TCK: ").append(origin.test()).append(" failed\n\n");
+        b.append("Policy ").append(policy).append(". ").append(CounterexampleText.text(cx)).append("\n\n");
+        b.append(String.format(Locale.ROOT, "Found after %,d cases (seed %d), shrunk to %d steps.%n",
+                run.failure().get().casesBeforeFailure(), run.seed(), cx.steps().size()));
+        if (w != null) b.append("Report: ").append(w.folder().toAbsolutePath()).append("/\n");
+        else b.append("Report: not written (").append(writeError).append(")\n");
+        b.append("Replay exactly this case:\n").append(Layout.command(origin.mavenArgv(), "    ")).append('\n');
+        b.append("Repeat the search: -Dnestcheck.seed=").append(run.seed()).append('\n');
         return b.toString();
     }
 
-    private Platform fixedPlatform(Policy policy) {
-        String name = System.getProperty("nestcheck.platform");
-        if (name == null || name.isBlank()) return null;
-        return Platforms.named(name.strip(), policy);
-    }
-
-    private Duration timeout() {
+    Duration timeout() {
         String v = System.getProperty("nestcheck.timeout");
         if (v == null || v.isBlank()) return defaultTimeout();
         return Settings.parseDuration("nestcheck.timeout", v);

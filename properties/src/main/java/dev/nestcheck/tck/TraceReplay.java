@@ -4,10 +4,10 @@ import dev.nestcheck.conformance.ConformanceFailure;
 import dev.nestcheck.conformance.Counterexample;
 import dev.nestcheck.conformance.Describe;
 import dev.nestcheck.conformance.Implementations;
-import dev.nestcheck.conformance.Reports;
 import dev.nestcheck.conformance.Session;
 import dev.nestcheck.conformance.StepRecord;
 import dev.nestcheck.conformance.TimeoutGuard;
+import dev.nestcheck.report.CounterexampleText;
 import dev.nestcheck.spec.NestingImplementation;
 import dev.nestcheck.spec.Op;
 import dev.nestcheck.spec.Outcome;
@@ -67,7 +67,7 @@ public final class TraceReplay {
             if (passed()) return source + ": conforms (" + trace.steps().size() + " steps)\n";
             StringBuilder b = new StringBuilder(source).append(": ").append(message).append('\n');
             if (counterexample != null) {
-                b.append('\n').append(Reports.text(counterexample));
+                b.append('\n').append(CounterexampleText.text(counterexample)).append('\n');
             }
             return b.toString();
         }
@@ -89,6 +89,22 @@ public final class TraceReplay {
     public static void assertConforms(String json, Function<Platform, NestingImplementation> factory) {
         Result r = replay(TraceCodec.parse(json, "trace"), "trace", factory, null, TimeoutGuard.DEFAULT_TIMEOUT);
         if (!r.passed()) throw new AssertionError(r.report());
+    }
+
+    /**
+     * As {@link #assertConforms(String, String)}, for the implementation that a TCK class creates
+     * (what regression tests generated from a TCK failure call).
+     */
+    public static void assertConforms(String json, Class<? extends NestingConformanceVerification> tck) {
+        NestingConformanceVerification instance;
+        try {
+            java.lang.reflect.Constructor<? extends NestingConformanceVerification> c = tck.getDeclaredConstructor();
+            c.setAccessible(true);
+            instance = c.newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalArgumentException(tck.getName() + ": cannot create it with its no-argument constructor: " + e, e);
+        }
+        assertConforms(json, instance::create);
     }
 
     /** Reads and replays a trace file; throws an {@link AssertionError} unless it conforms. */

@@ -111,7 +111,10 @@ public final class TraceCodec {
         return new Reader(sourceName).trace(tree(json, sourceName));
     }
 
-    /** Reads a platform-only file: the same object as a trace's {@code platform}. */
+    /**
+     * Reads a platform-only file: the same object as a trace's {@code platform}, in which
+     * {@code policy} may be left out (it is then S2_PARENT; commands apply their own policies).
+     */
     public static Platform readPlatform(Path file) {
         String source = file.toString();
         return new Reader(source).platformFile(tree(readBytes(file), source));
@@ -179,7 +182,8 @@ public final class TraceCodec {
             if (!stepsNode.isArray()) throw fail("\"steps\" must be a list");
             List<Step> steps = new ArrayList<>(stepsNode.size());
             for (int i = 0; i < stepsNode.size(); i++) {
-                where = "step " + i;
+                // numbered from 1, as in every report and replay message, with the JSON index beside it
+                where = "step " + (i + 1) + " (steps[" + i + "])";
                 steps.add(step(stepsNode.get(i), platform));
             }
             return new Trace(description, platform, steps);
@@ -187,6 +191,12 @@ public final class TraceCodec {
 
         Platform platformFile(JsonNode root) {
             where = "platform";
+            // a platform file may leave the policy out: every command that takes one runs it under its own policies
+            if (root.isObject() && !root.has("policy")) {
+                com.fasterxml.jackson.databind.node.ObjectNode copy = root.deepCopy();
+                copy.put("policy", Policy.S2_PARENT.name());
+                return platform(copy);
+            }
             return platform(root);
         }
 
@@ -237,7 +247,7 @@ public final class TraceCodec {
             List<String> opFields = FIELDS.get(name);
             if (opFields == null)
                 throw fail("unknown op " + quote(name) + " (one of " + String.join(", ", FIELDS.keySet()) + ")");
-            where = where + " (" + name + ")";
+            where = where.substring(0, where.length() - 1) + ", " + name + ")";
             Set<String> allowed = new java.util.HashSet<>(opFields);
             allowed.add("op");
             allowed.add("expect");

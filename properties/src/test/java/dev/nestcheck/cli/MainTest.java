@@ -68,7 +68,10 @@ class MainTest {
     void exploreReportsTheStatesItExplored() {
         Run r = run("explore", "--max-steps", "2", "--max-value", "2", "--policy", "S2_PARENT");
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
-        assertThat(r.out()).containsPattern("S2_PARENT +conformant +[\\d,]+ states explored").contains("complete");
+        assertThat(r.out()).containsPattern("S2_PARENT +no counterexample +[\\d,]+ states explored")
+                .contains("every sequence within the bounds ran", "bounds: sequences of at most 2 operations",
+                        "rules reached within the bounds:", "result: no counterexample within the bounds")
+                .doesNotContain("conformant");
     }
 
     @Test
@@ -77,7 +80,8 @@ class MainTest {
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
         assertThat(r.out()).contains("| policy | REQ-VCMDQ | REQ-BTM | REQ-ECONOMY | REQ-NOKVM |", "| KVM_PINNED |");
         String md = Files.readString(dir.resolve(RunSummary.MARKDOWN));
-        assertThat(md).contains("## Policy x requirement matrix", "| S2_PARENT |");
+        assertThat(md).contains("## Policy x requirement matrix", "S2_PARENT   ").doesNotContain("nothing was checked");
+        assertThat(dev.nestcheck.report.Layout.widest(md)).as(md).isLessThanOrEqualTo(80);
         JsonNode json = new ObjectMapper().readTree(dir.resolve(RunSummary.JSON).toFile());
         assertThat(json.get("matrix")).hasSize(16);
     }
@@ -104,15 +108,19 @@ class MainTest {
         Run r = run("check", "--impl", "broken-vmid-zero", "--policy", "S2_PARENT", "--tries", "200", "--seed", "1",
                 "--report", dir.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.COUNTEREXAMPLE);
-        assertThat(r.out()).contains("S2_PARENT   counterexample", "first failure at step", "VMID 0",
-                "replay: ./nestcheck replay nc1.", "--impl broken-vmid-zero --policy S2_PARENT");
+        assertThat(r.out()).contains("S2_PARENT   counterexample", "What differs at step", "VMID 0",
+                "replay: ./nestcheck replay nc1.", "--impl broken-vmid-zero --policy S2_PARENT")
+                .doesNotContain("policy x requirement matrix");   // a plugged implementation: no model-only matrix
 
         Path folder = dir.resolve("S2_PARENT-divergence");
         String md = Files.readString(folder.resolve(CounterexampleReport.MARKDOWN));
-        assertThat(md).contains("## Platform", "S2_PARENT: smmu0", "## Minimal sequence", "model", "implementation",
+        assertThat(md).contains("## Platform", "Platform (policy S2_PARENT):", "## Minimal sequence", "model", "impl",
                 "## First divergence", "## Snapshot difference", "- model ", "+ impl ", "## Rules involved",
-                "seed          1", "replay token  nc1.", "replay        ./nestcheck replay nc1.");
+                "The search: seed 1.", "./nestcheck replay", "nc1.", "## Legend", "nestcheck 0.1.0", "RULES.md v2");
         assertThat(md).doesNotContain("<", "\t");
+        assertThat(dev.nestcheck.report.Layout.widest(md)).as(md).isLessThanOrEqualTo(80);
+        assertThat(dev.nestcheck.report.Layout.widest(Files.readString(dir.resolve(RunSummary.MARKDOWN))))
+                .isLessThanOrEqualTo(80);
 
         // the trace expects the model's outcomes: it fails against the broken one at the failing step
         String trace = Files.readString(folder.resolve(CounterexampleReport.TRACE));
@@ -129,7 +137,7 @@ class MainTest {
 
         try (Stream<Path> files = Files.list(folder)) {
             assertThat(files.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
-                    .anyMatch(n -> n.matches("RegressionTest_S2_PARENT_divergence_[0-9a-f]{8}\\.java"))
+                    .anyMatch(n -> n.matches("Regression_S2_PARENT_divergence_[0-9a-f]{8}Test\\.java"))
                     .noneMatch(n -> n.endsWith(".tmp"));
         }
         JsonNode summary = new ObjectMapper().readTree(dir.resolve(RunSummary.JSON).toFile());
@@ -142,12 +150,12 @@ class MainTest {
         String token = token(r.out());
         Run replay = run("replay", token, "--impl", "broken-vmid-zero", "--policy", "S2_PARENT");
         assertThat(replay.code()).as(replay.toString()).isEqualTo(ExitCode.COUNTEREXAMPLE);
-        assertThat(replay.out()).contains("first failure at step " + failing);
+        assertThat(replay.out()).contains("What differs at step " + failing);
         assertThat(run("replay", token, "--policy", "S2_PARENT").code()).isEqualTo(ExitCode.CONFORMANT);
     }
 
     static int failingStep(String out) {
-        Matcher m = Pattern.compile("first failure at step (\\d+)").matcher(out);
+        Matcher m = Pattern.compile("What differs at step (\\d+)").matcher(out);
         assertThat(m.find()).isTrue();
         return Integer.parseInt(m.group(1));
     }
@@ -179,14 +187,14 @@ class MainTest {
         assertThat(r.out()).contains("--impl broken-vmid-zero --policy VIOMMU --platform small");
         Run replay = run("replay", token(r.out()), "--impl", "broken-vmid-zero", "--policy", "VIOMMU", "--platform", "small");
         assertThat(replay.code()).as(replay.toString()).isEqualTo(ExitCode.COUNTEREXAMPLE);
-        assertThat(replay.out()).contains("first failure at step " + failingStep(r.out()));
+        assertThat(replay.out()).contains("What differs at step " + failingStep(r.out()));
     }
 
     @Test
     void exploreFindsAMinimalCrashAndSaysHowToFindItAgain(@TempDir Path dir) {
         Run r = run("explore", "--impl", "broken-throws", "--max-steps", "2", "--policy", "S2_PARENT", "--report", dir.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CRASH);
-        assertThat(r.out()).contains("stopped at the first counterexample", ">1  open()",
+        assertThat(r.out()).contains("stopped at the first counterexample", ">  1  open()",
                 "replay: ./nestcheck explore --impl broken-throws --policy S2_PARENT --platform small --max-steps 2");
         assertThat(dir.resolve("S2_PARENT-crash").resolve(CounterexampleReport.TRACE)).exists();
     }
@@ -257,14 +265,20 @@ class MainTest {
     }
 
     @Test
-    void anImplementationThatHangsIsACrashAndStillWritesItsReport(@TempDir Path dir) {
+    void anImplementationThatHangsIsACrashAndStillWritesItsReport(@TempDir Path dir) throws IOException {
         // every shrinking attempt that still hangs costs the timeout: bound the shrinking
         Run r = run("check", "--impl", "broken-hangs", "--tries", "50", "--seed", "1", "--timeout", "200ms",
                 "--shrink-time", "2s", "--report", dir.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CRASH);
-        assertThat(r.out()).contains("did not return within 200 ms", "result: the implementation hung",
-                "the remaining policies were not run");
+        assertThat(r.out()).contains("The implementation hung in open for 200 ms (step 1).",
+                "hang: the implementation did not return from open within 200 ms", "result: the implementation hung",
+                "the remaining policies were not run").doesNotContain("ImplementationHung");
         assertThat(dir.resolve("S2_PARENT-crash").resolve(CounterexampleReport.MARKDOWN)).exists();
+        // where the implementation was: its own stack, in the report
+        assertThat(Files.readString(dir.resolve("S2_PARENT-crash").resolve(CounterexampleReport.STACK_TRACE)))
+                .contains("Thread.sleep", "BrokenProviders$Hangs");
+        assertThat(Files.readString(dir.resolve("S2_PARENT-crash").resolve(CounterexampleReport.MARKDOWN)))
+                .contains("## Where the implementation was", "hung");
         assertThat(dir.resolve(RunSummary.JSON)).exists();
     }
 

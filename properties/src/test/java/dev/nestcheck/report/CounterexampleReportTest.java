@@ -49,15 +49,18 @@ class CounterexampleReportTest {
     @Test
     void theFolderHasTheMarkdownTheTraceAndTheRegressionTest(@TempDir Path dir) throws Exception {
         CounterexampleReport.Written w = CounterexampleReport.write(dir.resolve("cx"), "VIOMMU-divergence", cx, origin());
-        assertThat(w.className()).matches("RegressionTest_VIOMMU_divergence_[0-9a-f]{8}");
+        assertThat(w.className()).matches("Regression_VIOMMU_divergence_[0-9a-f]{8}Test");
         assertThat(w.markdown()).exists();
         String md = Files.readString(w.markdown());
         assertThat(md).contains("# nestcheck counterexample: broken-vmid-zero under VIOMMU", "## Platform",
-                cx.platform().describe(), "## Minimal sequence", "## First divergence", "## Snapshot difference",
-                "## Rules involved", "## Reproduce", "seed          2", "replay token  " + token,
-                "./nestcheck replay " + token + " --impl broken-vmid-zero --policy VIOMMU",
-                "./nestcheck replay " + dir.resolve("cx").resolve("trace.json") + " --impl broken-vmid-zero",
+                "Platform (policy VIOMMU):", "## Minimal sequence", "## First divergence", "## Snapshot difference",
+                "## Rules involved", "## Reproduce", "The search: seed 2.", "## Legend", "RULES.md v2",
                 w.className() + ".java");
+        // commands are wrapped with backslashes at 80 columns: joined, they are the plain commands
+        String joined = md.replace("\\\n", "").replaceAll(" {2,}", " ");
+        assertThat(joined).contains("./nestcheck replay " + token + " --impl broken-vmid-zero --policy VIOMMU",
+                "./nestcheck replay " + dir.resolve("cx").resolve("trace.json").toAbsolutePath() + " --impl broken-vmid-zero");
+        assertThat(Layout.widest(md)).as(md).isLessThanOrEqualTo(80);
         for (String rule : cx.rulesInvolved()) assertThat(md).contains(rule);
 
         Trace t = TraceCodec.read(w.trace());

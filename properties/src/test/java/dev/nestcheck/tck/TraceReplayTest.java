@@ -44,7 +44,7 @@ class TraceReplayTest {
                 Implementations.named("broken-throws")::create, null, null);
         assertThat(crash.status()).isEqualTo(TraceReplay.Status.CRASHED);
         assertThat(crash.failingStep()).isEqualTo(0);
-        assertThat(crash.report()).contains("step 1 (steps[0]) open()", "open is broken", ">1");
+        assertThat(crash.report()).contains("step 1 (steps[0]) open()", "open is broken", ">  1  open()");
     }
 
     @Test

@@ -4,17 +4,11 @@ import dev.nestcheck.tck.ByNameVerification;
 
 /**
  * The same tests, with the implementation found through ServiceLoader by the name it registers:
- * this is how {@code nestcheck check --impl example-wrapper} finds it when this jar is on the
- * class path.
+ * this is how {@code nestcheck check --impl example-wrapper --classpath target/classes} finds it.
  */
-class ByNameWrapperVerification extends ByNameVerification {
+class ByNameWrapperConformanceTest extends ByNameVerification {
     @Override
     protected String implementationName() {
         return "example-wrapper";
-    }
-
-    @Override
-    protected int defaultTries() {
-        return 50;
     }
 }

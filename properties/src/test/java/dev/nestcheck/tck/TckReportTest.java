@@ -1,0 +1,107 @@
+package dev.nestcheck.tck;
+
+import dev.nestcheck.report.CounterexampleReport;
+import dev.nestcheck.report.Layout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The TCK as a user meets it (issue 12 items 1, 8, 15): the budget of `check`, a failure that writes
+ * check's report folder and prints how to replay it, and no green test that checked nothing.
+ */
+@org.junit.jupiter.api.extension.ExtendWith(dev.nestcheck.cli.BrokenProviders.Armed.class)
+class TckReportTest {
+    /** A user's TCK class over the broken-vmid-zero implementation, by name. */
+    static final class BrokenByName extends ByNameVerification {
+        @Override
+        protected String implementationName() {
+            return "broken-vmid-zero";
+        }
+    }
+
+    /** A TCK class whose budget is zero cases. */
+    static final class NoCases extends NestingConformanceVerification {
+        @Override
+        protected dev.nestcheck.spec.NestingImplementation create(dev.nestcheck.spec.Platform platform) {
+            return dev.nestcheck.conformance.Implementations.named("optimized").create(platform);
+        }
+
+        @Override
+        protected int defaultTries() {
+            return 0;
+        }
+    }
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("nestcheck.reports");
+        System.clearProperty("nestcheck.seed");
+    }
+
+    @Test
+    void theTckRunsTheSameBudgetAsCheck() {
+        assertThat(new NoCases().settings(dev.nestcheck.spec.Policy.ICTX).tries()).isZero();
+        assertThat(NestingConformanceVerification.DEFAULT_TRIES).isEqualTo(1000);
+        assertThat(new BrokenByName().settings(dev.nestcheck.spec.Policy.ICTX).tries()).isEqualTo(1000);
+    }
+
+    @Test
+    void aFailureWritesChecksReportFolderAndSaysHowToReplayIt(@TempDir Path dir) throws Exception {
+        System.setProperty("nestcheck.reports", dir.toString());
+        System.setProperty("nestcheck.seed", "2");
+        BrokenByName tck = new BrokenByName();
+        tck.findProvider();
+        AssertionError e = catchThrowableOfType(AssertionError.class, tck::policy_VIOMMU_conformsToTheModel);
+        assertThat(e).isNotNull();
+        String m = e.getMessage();
+        assertThat(m).contains("nestcheck TCK: BrokenByName#policy_VIOMMU_conformsToTheModel failed",
+                "What differs at step", "Report: ", "Replay exactly this case:",
+                "mvn test -Dtest=BrokenByName#policy_VIOMMU_conformsToTheModel", "-Dnestcheck.replay=nc1.",
+                "-Dnestcheck.seed=2");
+        for (String line : m.split("\n"))
+            if (!line.startsWith("Report: ")) assertThat(line.length()).as(line).isLessThanOrEqualTo(80);
+        Path folder = dir.resolve("BrokenByName").resolve("VIOMMU-divergence");
+        assertThat(m).contains(folder.toAbsolutePath().toString());
+        assertThat(folder.resolve(CounterexampleReport.MARKDOWN)).exists();
+        assertThat(folder.resolve(CounterexampleReport.TRACE)).exists();
+        String md = Files.readString(folder.resolve(CounterexampleReport.MARKDOWN));
+        assertThat(Layout.widest(md)).isLessThanOrEqualTo(80);
+        // a registered implementation: its regression test names it, in the default package
+        try (var files = Files.list(folder)) {
+            Path test = files.filter(p -> p.getFileName().toString().startsWith("Regression_")).findFirst().orElseThrow();
+            assertThat(test.getFileName().toString()).endsWith("Test.java");
+            assertThat(Files.readString(test)).contains("TraceReplay.assertConforms(TRACE, \"broken-vmid-zero\")")
+                    .doesNotContain("\npackage ");
+        }
+    }
+
+    @Test
+    void aTckClassThatIsNotRegisteredGetsARegressionTestInItsPackage() {
+        String src = CounterexampleReport.regressionTest("Regression_X_00000000Test", "{}",
+                "com.example.nesting.MyNestingConformanceTest", "t", false);
+        assertThat(src).contains("package com.example.nesting;",
+                "TraceReplay.assertConforms(TRACE, MyNestingConformanceTest.class);");
+    }
+
+    @Test
+    void aRunOfNoCaseFails() {
+        assertThatThrownBy(() -> new NoCases().policy_ICTX_conformsToTheModel()).isInstanceOf(AssertionError.class)
+                .satisfies(t -> assertThat(t.getMessage().toLowerCase(Locale.ROOT)).containsAnyOf("no conformance case",
+                        "no valid", "nothing", "0 valid"));
+    }
+
+    @Test
+    void byNameWithoutANameFailsInsteadOfSkipping() {
+        assertThatThrownBy(() -> new ByNameVerification().findProvider()).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("-Dnestcheck.impl=NAME");
+    }
+}
