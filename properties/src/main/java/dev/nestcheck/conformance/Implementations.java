@@ -31,8 +31,12 @@ public final class Implementations {
         return m;
     }
 
-    /** The provider of that name, or an IllegalArgumentException whose message lists the known names. */
+    /**
+     * The provider of that name, or an IllegalArgumentException whose message lists the known names.
+     * {@code exec:COMMAND [ARGS]} names a child process speaking the process protocol (docs/PROTOCOL.md).
+     */
     public static ImplementationProvider named(String name) {
+        if (dev.nestcheck.process.ExecProvider.isExec(name)) return dev.nestcheck.process.ExecProvider.of(name);
         ImplementationProvider p = all().get(name);
         if (p == null)
             throw new IllegalArgumentException("unknown implementation \"" + name + "\"; known: " + new ArrayList<>(all().keySet()));
