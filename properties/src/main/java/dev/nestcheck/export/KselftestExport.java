@@ -1,0 +1,379 @@
+package dev.nestcheck.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nestcheck.process.Json;
+import dev.nestcheck.report.AtomicFiles;
+import dev.nestcheck.spec.DeviceSpec;
+import dev.nestcheck.spec.Platform;
+import dev.nestcheck.spec.Policy;
+import dev.nestcheck.trace.Expectation;
+import dev.nestcheck.trace.Step;
+import dev.nestcheck.trace.Trace;
+import dev.nestcheck.trace.TraceCodec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+
+/**
+ * {@code nestcheck export --kselftest}: a trace as a self-contained C program that replays it on
+ * a real kernel through the iommufd uapi (open /dev/iommu, VFIO cdev bind/attach/detach, IOAS,
+ * HWPT, vIOMMU and vDEVICE allocation, IOAS map and unmap, HWPT_INVALIDATE, DESTROY), checks each
+ * step's errno, returned ID and entryNum, prints TAP like the kselftest harness and exits with
+ * the kselftest codes (0 pass, 1 fail, 4 skip when /dev/iommu, nesting or a named device is
+ * missing). Device paths come from {@code --device ID=PATH} or {@code NESTCHECK_DEVICE_<ID>}.
+ *
+ * <p>Steps are read in the trace's own JSON vocabulary (op name and fields as TRACE.md writes
+ * them, via {@link TraceCodec#writeStep}), so new trace ops only need a case here. Steps with no
+ * uapi equivalent (KVM VM and vCPU operations, IDs that name no bound device) become comments
+ * and SKIP lines that say why; expected hardware commands and STE kinds are not observable and
+ * are noted as such. The uapi definitions the program needs are carried in the file, guarded,
+ * for installed headers that lack them (linux-libc-dev before 6.13 has no vIOMMU).
+ */
+public final class KselftestExport {
+    private KselftestExport() {
+    }
+
+    /** The file name of the reproducer in a counterexample report folder. */
+    public static final String REPRO = "repro.c";
+
+    /** Writes {@code repro.c} into a report folder (the counterexample report's hook). */
+    public static Path writeInto(Path folder, Trace trace, String source) {
+        return AtomicFiles.write(folder.resolve(REPRO), export(trace, source));
+    }
+
+    /** The C program for the trace; {@code source} names the trace in the header comment. */
+    public static String export(Trace trace, String source) {
+        return new Writer(trace, source).program();
+    }
+
+    private static final class Writer {
+        private final Trace trace;
+        private final String source;
+        private final Platform platform;
+        private final StringBuilder body = new StringBuilder();
+        private final List<String> descriptions = new ArrayList<>();
+        private int contexts;
+
+        Writer(Trace trace, String source) {
+            this.trace = trace;
+            this.source = source;
+            this.platform = trace.platform();
+        }
+
+        String program() {
+            TreeSet<Integer> bound = new TreeSet<>();
+            for (int i = 0; i < trace.steps().size(); i++) step(i, trace.steps().get(i), bound);
+            StringBuilder b = new StringBuilder();
+            header(b);
+            b.append(Uapi.DEFINITIONS);
+            b.append(String.format(Locale.ROOT, "%n#define NC_STEPS %d%n#define NC_CONTEXTS %d%n#define NC_DEVICES %d%n",
+                    trace.steps().size(), Math.max(1, contexts + 1), Math.max(1, platform.devices().size())));
+            b.append("\nstatic const char *const nc_desc[NC_STEPS + 1] = {\n\t\"\",\n");
+            for (String d : descriptions) b.append("\t\"").append(cString(d)).append("\",\n");
+            b.append("};\n");
+            b.append(ReproRuntime.C);
+            b.append("\nstatic const int nc_bound_devices[] = {");
+            for (int d : bound) b.append(d).append(", ");
+            b.append("-1};\n");
+            b.append(String.format(Locale.ROOT, "static const int nc_device_smmu[NC_DEVICES] = {%s};%n", deviceSmmus()));
+            b.append(String.format(Locale.ROOT, "static const int nc_smmu_nesting[] = {%s};%n", smmuNesting()));
+            b.append("static const char *nc_policy = \"").append(platform.policy().name()).append("\";\n\n");
+            b.append("static void nc_run_steps(void)\n{\n").append(body).append("}\n\n");
+            b.append(ReproRuntime.MAIN);
+            return b.toString();
+        }
+
+        private String deviceSmmus() {
+            if (platform.devices().isEmpty()) return "-1";
+            List<String> s = new ArrayList<>();
+            for (DeviceSpec d : platform.devices()) s.add(Integer.toString(d.smmu()));
+            return String.join(", ", s);
+        }
+
+        private String smmuNesting() {
+            List<String> s = new ArrayList<>();
+            platform.smmus().forEach(m -> s.add(m.nesting() ? "1" : "0"));
+            return String.join(", ", s);
+        }
+
+        private void header(StringBuilder b) {
+            b.append("/*\n * Generated by `nestcheck export --kselftest` from ").append(comment(source)).append(".\n *\n");
+            if (trace.description() != null) {
+                for (String line : wrap(trace.description(), 92)) b.append(" * ").append(comment(line)).append('\n');
+                b.append(" *\n");
+            }
+            b.append(" * Replays the trace on this machine's kernel through the iommufd uapi and checks every\n");
+            b.append(" * step's errno, returned ID and entryNum against the trace (TAP on stdout, as kselftest).\n");
+            b.append(" * Platform of the trace: ").append(comment(platform.describe())).append('\n');
+            b.append(" *\n * Build:  cc -Wall -O2 -o repro repro.c\n");
+            b.append(" * Run:    ./repro --device 0=/dev/vfio/devices/vfio0 [--device 1=...]   (as root)\n");
+            b.append(" *         or NESTCHECK_DEVICE_0=/dev/vfio/devices/vfio0 ./repro\n");
+            b.append(" * Each platform device the trace binds needs a VFIO cdev of a device behind an SMMUv3\n");
+            b.append(" * with nesting (devices of different trace SMMUs on different SMMUs).\n");
+            b.append(" * Exit codes (kselftest): 0 pass, 1 fail, 4 skip (no /dev/iommu, a device path missing,\n");
+            b.append(" * or the hardware does not match the trace's platform: no SMMUv3 nesting).\n");
+            if (platform.policy() != Policy.S2_PARENT)
+                b.append(" *\n * The trace's VMID policy is ").append(platform.policy())
+                        .append("; mainline Linux follows S2_PARENT, so expectations may differ\n * on a kernel without that policy.\n");
+            b.append(" */\n");
+        }
+
+        // ---------------------------------------------------------------- steps
+
+        private void step(int i, Step step, TreeSet<Integer> bound) {
+            int n = i + 1;
+            JsonNode s = Json.object(TraceCodec.writeStep(new Step(step.op(), null)));
+            String op = s.get("op").asText();
+            String desc = describe(s);
+            descriptions.add("step " + n + ": " + desc);
+            Expectation e = step.expect();
+            body.append("\t/* step ").append(n).append(": ").append(comment(desc)).append(expectText(e)).append(" */\n");
+            switch (op) {
+                case "open":
+                    contexts++;
+                    body.append(String.format(Locale.ROOT, "\tnc_open(%d, %d, %s);%n", n, contexts, expectArgs(e)));
+                    break;
+                case "close":
+                    body.append(String.format(Locale.ROOT, "\tnc_close(%d, %d, %s);%n", n, i(s, "ctx"), expectArgs(e)));
+                    break;
+                case "bind": {
+                    int device = i(s, "device");
+                    if (device < 0 || device >= platform.devices().size()) {
+                        skip(n, desc, "no uapi equivalent: device " + device + " is not a device of the platform, so there is no cdev to bind");
+                        break;
+                    }
+                    bound.add(device);
+                    body.append(String.format(Locale.ROOT, "\tnc_bind(%d, %d, %d, %s);%n", n, i(s, "ctx"), device, expectArgs(e)));
+                    break;
+                }
+                case "unbind":
+                    body.append(String.format(Locale.ROOT, "\tnc_unbind(%d, %d, %du, %s);%n", n, i(s, "ctx"), i(s, "dev"), expectArgs(e)));
+                    break;
+                case "ioas_alloc":
+                    body.append(String.format(Locale.ROOT, "\t{%n\t\tstruct iommu_ioas_alloc c = { .size = sizeof(c) };%n"
+                            + "\t\tint r = ioctl(nc_ctx_fd(%d), IOMMU_IOAS_ALLOC, &c);%n"
+                            + "\t\tnc_check_id(%d, %d, r, errno, c.out_ioas_id, %s);%n\t}%n", i(s, "ctx"), n, i(s, "ctx"), expectArgs(e)));
+                    break;
+                case "hwpt_alloc":
+                    hwptAlloc(n, s, e);
+                    break;
+                case "viommu_alloc":
+                    body.append(String.format(Locale.ROOT, "\t{%n\t\tstruct iommu_viommu_alloc c = { .size = sizeof(c), .type = %s,"
+                                    + " .dev_id = nc_id(%d, %du), .hwpt_id = nc_id(%d, %du) };%n"
+                                    + "\t\tint r = ioctl(nc_ctx_fd(%d), IOMMU_VIOMMU_ALLOC, &c);%n"
+                                    + "\t\tnc_check_id(%d, %d, r, errno, c.out_viommu_id, %s);%n\t}%n",
+                            viommuType(s.get("type").asText()), i(s, "ctx"), i(s, "dev"), i(s, "ctx"), i(s, "hwpt"), i(s, "ctx"),
+                            n, i(s, "ctx"), expectArgs(e)));
+                    break;
+                case "vdevice_alloc":
+                    body.append(String.format(Locale.ROOT, "\t{%n\t\tstruct iommu_vdevice_alloc c = { .size = sizeof(c),"
+                                    + " .viommu_id = nc_id(%d, %du), .dev_id = nc_id(%d, %du), .virt_id = %sULL };%n"
+                                    + "\t\tint r = ioctl(nc_ctx_fd(%d), IOMMU_VDEVICE_ALLOC, &c);%n"
+                                    + "\t\tnc_check_id(%d, %d, r, errno, c.out_vdevice_id, %s);%n\t}%n",
+                            i(s, "ctx"), i(s, "viommu"), i(s, "ctx"), i(s, "dev"), hex(u64(s.get("virtId"))), i(s, "ctx"), n, i(s, "ctx"),
+                            expectArgs(e)));
+                    break;
+                case "attach":
+                    body.append(String.format(Locale.ROOT, "\tnc_attach(%d, %d, %du, %du, %s);%n", n, i(s, "ctx"), i(s, "dev"), i(s, "hwpt"),
+                            expectArgs(e)));
+                    break;
+                case "detach":
+                    body.append(String.format(Locale.ROOT, "\tnc_detach(%d, %d, %du, %s);%n", n, i(s, "ctx"), i(s, "dev"), expectArgs(e)));
+                    break;
+                case "destroy":
+                    body.append(String.format(Locale.ROOT, "\t{%n\t\tstruct iommu_destroy c = { .size = sizeof(c), .id = nc_id(%d, %du) };%n"
+                            + "\t\tint r = ioctl(nc_ctx_fd(%d), IOMMU_DESTROY, &c);%n"
+                            + "\t\tnc_check(%d, r, errno, 0, %s);%n\t}%n", i(s, "ctx"), i(s, "id"), i(s, "ctx"), n, expectArgs(e)));
+                    break;
+                case "invalidate":
+                    invalidate(n, s, e);
+                    break;
+                case "ioas_map":
+                    body.append(String.format(Locale.ROOT, "\tnc_ioas_map(%d, %d, %du, %sULL, %sULL, %s);%n", n, i(s, "ctx"), i(s, "ioas"),
+                            hex(u64(s.get("iova"))), hex(u64(s.get("pages"))), expectArgs(e)));
+                    break;
+                case "ioas_unmap":
+                    body.append(String.format(Locale.ROOT, "\tnc_ioas_unmap(%d, %d, %du, %sULL, %sULL, %s);%n", n, i(s, "ctx"), i(s, "ioas"),
+                            hex(u64(s.get("iova"))), hex(u64(s.get("pages"))), expectArgs(e)));
+                    break;
+                case "kvm_vm_create": case "kvm_vm_destroy": case "kvm_bind": case "vcpu_load": case "vcpu_put":
+                    skip(n, desc, "no uapi equivalent: KVM VMs, their iommufd binding and vCPU scheduling are KVM's,"
+                            + " not iommufd's (the KVM VMID rules KVM-* are checked by nestcheck against the model)");
+                    break;
+                default:
+                    skip(n, desc, "no uapi equivalent known to this nestcheck for op " + op);
+            }
+            if (e != null && (e.issued() != null || e.ste() != null))
+                body.append("\tnc_note(").append(n).append(", \"").append(cString(notObservable(e))).append("\");\n");
+            body.append('\n');
+        }
+
+        private void hwptAlloc(int n, JsonNode s, Expectation e) {
+            int ctx = i(s, "ctx");
+            String dataType = s.has("dataType") ? s.get("dataType").asText() : "NONE";
+            String data = "NULL";
+            int words = 0;
+            if (s.has("data")) {
+                words = s.get("data").size();
+                List<String> w = new ArrayList<>();
+                for (JsonNode x : s.get("data")) w.add(hex(u64(x)) + "ULL");
+                if (words > 0) {
+                    body.append("\t{\n\t\tstatic __u64 data[] = {").append(String.join(", ", w)).append("};\n");
+                    data = "data";
+                } else {
+                    body.append("\t{\n\t\tstatic __u64 data[1];\n");
+                    data = "data";
+                }
+            } else {
+                body.append("\t{\n");
+            }
+            body.append(String.format(Locale.ROOT, "\t\tstruct iommu_hwpt_alloc c = { .size = sizeof(c), .flags = %sU, .dev_id = nc_id(%d, %du),"
+                            + " .pt_id = nc_id(%d, %du),%n\t\t\t.data_type = %s, .data_len = %d, .data_uptr = (__u64)(uintptr_t)%s };%n"
+                            + "\t\tint r = ioctl(nc_ctx_fd(%d), IOMMU_HWPT_ALLOC, &c);%n"
+                            + "\t\tnc_check_id(%d, %d, r, errno, c.out_hwpt_id, %s);%n\t}%n",
+                    hex(u64(s.get("flags"))), ctx, i(s, "dev"), ctx, i(s, "pt"), hwptDataType(dataType), 8 * words, data, ctx, n, ctx,
+                    expectArgs(e)));
+        }
+
+        private void invalidate(int n, JsonNode s, Expectation e) {
+            int ctx = i(s, "ctx");
+            JsonNode cmds = s.get("commands");
+            body.append("\t{\n");
+            if (cmds.size() > 0) {
+                body.append("\t\tstatic __u64 cmds[][2] = {\n");
+                for (JsonNode c : cmds)
+                    body.append("\t\t\t{").append(hex(u64(c.get(0)))).append("ULL, ").append(hex(u64(c.get(1)))).append("ULL},\n");
+                body.append("\t\t};\n");
+            } else {
+                body.append("\t\tstatic __u64 cmds[1][2];\n");
+            }
+            body.append(String.format(Locale.ROOT, "\t\tstruct iommu_hwpt_invalidate c = { .size = sizeof(c), .hwpt_id = nc_id(%d, %du),"
+                            + " .data_uptr = (__u64)(uintptr_t)cmds,%n\t\t\t.data_type = %s, .entry_len = 16, .entry_num = %d };%n"
+                            + "\t\tint r = ioctl(nc_ctx_fd(%d), IOMMU_HWPT_INVALIDATE, &c);%n"
+                            + "\t\tnc_check_full(%d, r, errno, 0, %s, c.entry_num, %dLL);%n\t}%n",
+                    ctx, i(s, "id"), invalidateDataType(s.path("dataType").asText("NONE")), cmds.size(), ctx, n, expectArgs(e),
+                    e == null || e.entryNum() == null ? -1 : e.entryNum()));
+        }
+
+        private void skip(int n, String desc, String why) {
+            body.append("\tnc_skip(").append(n).append(", \"").append(cString(why)).append("\");\n");
+        }
+
+        // ---------------------------------------------------------------- expectations
+
+        /** {@code want, value}: want is -1 (none), 0 (ok), or the errno; value the expected ID or -1. */
+        private static String expectArgs(Expectation e) {
+            if (e == null || e.result() == null) return "-1, -1LL";
+            if (e.result() instanceof Expectation.Fail f) return f.errno().name() + ", -1LL";
+            if (e.result() instanceof Expectation.OkValue v) return "0, " + v.value() + "LL";
+            return "0, -1LL";
+        }
+
+        private static String expectText(Expectation e) {
+            if (e == null || e.result() == null) return "";
+            if (e.result() instanceof Expectation.Fail f) return " -> expect " + f.errno().name();
+            if (e.result() instanceof Expectation.OkValue v) return " -> expect ok " + v.value();
+            return " -> expect ok" + (e.entryNum() != null ? ", entryNum " + e.entryNum() : "");
+        }
+
+        private static String notObservable(Expectation e) {
+            List<String> parts = new ArrayList<>();
+            if (e.issued() != null) parts.add("issued " + (e.issued().isEmpty() ? "nothing" : String.join(" ", e.issued())));
+            if (e.ste() != null) {
+                List<String> k = new ArrayList<>();
+                e.ste().forEach((d, kind) -> k.add("device " + d + " " + kind));
+                parts.add("STE " + String.join(", ", k));
+            }
+            return "the trace also expects " + String.join("; ", parts)
+                    + ": SMMU commands and STEs are not observable through the uapi";
+        }
+
+        // ---------------------------------------------------------------- values
+
+        private static int i(JsonNode s, String f) {
+            return s.get(f).asInt();
+        }
+
+        private static long u64(JsonNode n) {
+            if (n.isTextual()) return Long.parseUnsignedLong(n.asText().substring(2), 16);
+            return n.asLong();
+        }
+
+        private static String hex(long v) {
+            return "0x" + Long.toHexString(v);
+        }
+
+        private static String hwptDataType(String t) {
+            switch (t) {
+                case "NONE": return "NC_HWPT_DATA_NONE";
+                case "VTD_S1": return "NC_HWPT_DATA_VTD_S1";
+                case "ARM_SMMUV3": return "NC_HWPT_DATA_ARM_SMMUV3";
+                default: return "0xffffU";
+            }
+        }
+
+        private static String invalidateDataType(String t) {
+            switch (t) {
+                case "VTD_S1": return "NC_INVALIDATE_DATA_VTD_S1";
+                case "ARM_SMMUV3": return "NC_INVALIDATE_DATA_ARM_SMMUV3";
+                default: return "0xffffU /* NONE: no invalidation data type has it */";
+            }
+        }
+
+        private static String viommuType(String t) {
+            switch (t) {
+                case "DEFAULT": return "NC_VIOMMU_TYPE_DEFAULT";
+                case "ARM_SMMUV3": return "NC_VIOMMU_TYPE_ARM_SMMUV3";
+                case "TEGRA241_CMDQV": return "NC_VIOMMU_TYPE_TEGRA241_CMDQV";
+                default: return "0xffffU /* " + comment(t) + ": a type no kernel knows */";
+            }
+        }
+
+        private static String describe(JsonNode s) {
+            StringBuilder b = new StringBuilder(s.get("op").asText());
+            s.properties().forEach(f -> {
+                if (f.getKey().equals("op")) return;
+                JsonNode v = f.getValue();
+                if (f.getKey().equals("commands")) b.append(" commands=").append(v.size());
+                else if (f.getKey().equals("data")) {
+                    List<String> w = new ArrayList<>();
+                    v.forEach(x -> w.add(hex(u64(x))));
+                    b.append(" data=[").append(String.join(",", w)).append(']');
+                } else b.append(' ').append(f.getKey()).append('=').append(v.isTextual() ? v.asText() : v.toString());
+            });
+            return b.toString();
+        }
+    }
+
+    // ---------------------------------------------------------------- text
+
+    /** Text safe inside a C block comment (no comment end, no trigraphs, printable ASCII). */
+    static String comment(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) b.append(c >= 0x20 && c < 0x7f ? c : c == '\t' ? ' ' : '?');
+        return b.toString().replace("*/", "* /").replace("/*", "/ *").replace("??", "? ?");
+    }
+
+    /** Text safe inside a C string literal. */
+    static String cString(String s) {
+        return comment(s).replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private static List<String> wrap(String text, int width) {
+        List<String> out = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String w : text.split("\\s+")) {
+            if (line.length() > 0 && line.length() + 1 + w.length() > width) {
+                out.add(line.toString());
+                line.setLength(0);
+            }
+            if (line.length() > 0) line.append(' ');
+            line.append(w);
+        }
+        if (line.length() > 0) out.add(line.toString());
+        return out;
+    }
+}
