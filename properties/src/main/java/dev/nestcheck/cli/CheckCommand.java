@@ -92,6 +92,14 @@ final class CheckCommand implements Callable<Integer> {
                     "core with --timeout 0, at most the number of policies."})
     Integer workers;
 
+    @Option(names = "--shard", paramLabel = "I/N", description = {"Run shard I of N (1 <= I <= N; Kubernetes' 0-based",
+            "JOB_COMPLETION_INDEX needs +1): the shards of one seed run the cases of the unsharded run between",
+            "them. Writes the report folder (nestcheck merge combines them); the matrix runs on shard 1 only."})
+    String shard;
+
+    @Option(names = "--junit-xml", paramLabel = "FILE", description = "Also write the result as JUnit XML (one test case per policy).")
+    Path junitXml;
+
     @Option(names = "--no-matrix", description = {"Skip the policy x requirement matrix that follows a run of all",
             "policies (searched on the model, " + MatrixCommand.DEFAULT_TRIES + " tries per cell, same seed)."})
     boolean noMatrix;
@@ -104,7 +112,10 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ImplementationProvider provider = Args.implementation(impl);
+        Integer components = ExecRuns.componentCheck(io, this);   // an exec: child of components only
+        if (components != null) return components;
+        ImplementationProvider provider = ExecRuns.provider(impl, timeout);
+        dev.nestcheck.campaign.Shard sharded = shard == null ? null : ExecRuns.shard(shard);
         List<Policy> policies = Args.policies(policy);
         Args.PlatformArg platformArg = Args.platform(platform);
         if (budget.tries != null && budget.tries < 1) throw new UsageError("--tries must be at least 1, got " + budget.tries);
@@ -117,20 +128,21 @@ final class CheckCommand implements Callable<Integer> {
         int threads = Math.min(policies.size(), workers != null ? workers : defaultWorkers());
         // a time budget is the wall time of the whole run: each policy gets its share of the workers' time
         if (budget.time != null) base = base.withTimeBudget(budget.time.multipliedBy(threads).dividedBy(policies.size()));
+        if (sharded != null) base = base.withShard(sharded.index0(), sharded.count());
         String budgetText = budget.time != null ? Args.duration(budget.time) + " in total" : tries + " tries per policy";
         String platformText = platformArg == null ? "random small platforms (drawn per case)" : platformArg.describe();
         String timeoutText = timeout.isZero() || timeout.isNegative() ? "none" : Args.duration(timeout);
 
         io.out().println("nestcheck check: implementation " + provider.name() + ", policies " + Args.policiesText(policies));
         io.out().println("platform: " + platformText + "; seed " + s + "; " + budgetText + "; timeout "
-                + timeoutText + " per operation");
+                + timeoutText + " per operation" + (sharded == null ? "" : "; shard " + sharded));
         io.out().println();
 
         RuleCatalogue catalogue = RuleCatalogue.builtIn();
         Map<Policy, Statistics> stats = new LinkedHashMap<>();
         RunSummary summary = new RunSummary("check", provider.name(), platformText, s, budgetText, timeoutText);
         List<Conformance.Result> failed = new ArrayList<>();
-        Path reportDir = report;
+        Path reportDir = report != null || sharded == null ? report : Runs.defaultReportDir();
         long start = System.nanoTime();
         List<Conformance.Result> results = runAll(provider, policies, platformArg, base, threads, catalogue);
         boolean stoppedAfterHang = false;
@@ -162,7 +174,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         // the matrix after the conformance runs, outside their time: steps/s stays a conformance figure
-        if (!noMatrix && !stoppedAfterHang && policies.size() == Policy.values().length) {
+        if (!noMatrix && !stoppedAfterHang && policies.size() == Policy.values().length && (sharded == null || sharded.index() == 1)) {
             io.out().println();
             io.out().println("policy x requirement matrix (searched on the model):");
             Matrix m;
@@ -182,7 +194,12 @@ final class CheckCommand implements Callable<Integer> {
                 summary.stepsPerSecond()));
         if (reportDir != null) {
             summary.write(reportDir);
+            if (sharded != null) sharded.annotate(reportDir.resolve(RunSummary.JSON));
             io.out().println("report: " + reportDir + "/" + RunSummary.MARKDOWN);
+        }
+        if (junitXml != null) {
+            dev.nestcheck.campaign.JunitXml.write(junitXml, dev.nestcheck.process.Json.object(summary.toJson()), reportDir);
+            io.out().println("junit: " + junitXml);
         }
         String totals = String.format(Locale.ROOT, "%,d steps in %,d cases", summary.steps(), summary.cases());
         switch (summary.result()) {

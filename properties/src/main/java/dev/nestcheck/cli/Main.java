@@ -56,6 +56,8 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new MatrixCommand(io));
         cl.addSubcommand(new ImplsCommand(io));
         cl.addSubcommand(new RulesCommand(io));
+        cl.addSubcommand(new ExportCommand(io));
+        cl.addSubcommand(new MergeCommand(io));
         cl.setOut(io.out());
         cl.setErr(io.err());
         cl.registerConverter(Duration.class, v -> {
@@ -91,7 +93,7 @@ public final class Main implements Callable<Integer> {
     /** Without a command: the usage on stderr, exit code 2. */
     @Override
     public Integer call() {
-        io.err().println("nestcheck: missing command: check, replay, explore, matrix, impls or rules (see: nestcheck --help)");
+        io.err().println("nestcheck: missing command: check, replay, explore, matrix, impls, rules, export or merge (see: nestcheck --help)");
         return ExitCode.USAGE;
     }
 

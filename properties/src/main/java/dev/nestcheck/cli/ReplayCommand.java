@@ -65,7 +65,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ImplementationProvider provider = Args.implementation(impl);
+        Integer components = ExecRuns.replayComponentTraces(io, targets, impl, timeout);   // nestcheck-component-trace/1
+        if (components != null) return components;
+        ImplementationProvider provider = ExecRuns.provider(impl, timeout);
         Policy p = policy == null ? null : Args.policy(policy);
         List<String> tokens = new ArrayList<>();
         List<Path> paths = new ArrayList<>();
