@@ -72,9 +72,18 @@ public final class ComponentClient implements ComponentImplementation {
             try {
                 each.accept(i, a);
             } catch (RuntimeException | Error e) {
-                if (i + 1 < ops.size()) child.kill();   // answers still in flight: not reusable
+                drain(ops.size() - i - 1);   // the answers still in flight, so that the child serves the next case
                 throw e;
             }
+        }
+    }
+
+    /** Reads and drops {@code n} answers; a child that fails meanwhile is dead and will not be reused. */
+    private void drain(int n) {
+        try {
+            for (int k = 0; k < n; k++) child.receive(timeout, "an answer after the failing step");
+        } catch (ChildFailed ignored) {
+            // killed: the next case starts a new child
         }
     }
 
