@@ -34,7 +34,9 @@ public final class ExecProvider implements ImplementationProvider {
     private final String spec;
     private final List<String> command;
     private final Duration timeout;
-    private final ThreadLocal<Child> children = new ThreadLocal<>();
+    /** This thread's child, in a holder whose collection (the thread ended) closes the child. */
+    private final ThreadLocal<Holder> children = new ThreadLocal<>();
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
     private volatile Child.Handshake handshake;
 
     private ExecProvider(String spec, List<String> command, Duration timeout) {
@@ -133,13 +135,24 @@ public final class ExecProvider implements ImplementationProvider {
 
     /** A live, idle child of this thread: the one it had, or a new one. */
     public Child child() {
-        Child c = children.get();
+        Holder h = children.get();
+        Child c = h == null ? null : h.child;
         if (c != null && c.alive() && c.idle()) return c;
         if (c != null) c.kill();
         c = Child.start(command, timeout.compareTo(HANDSHAKE_TIMEOUT) > 0 ? timeout : HANDSHAKE_TIMEOUT);
         handshake = c.handshake();
-        children.set(c);
+        Holder fresh = new Holder(c);
+        CLEANER.register(fresh, c::close);   // a child outlives no thread that used it (e.g. a timeout guard's worker)
+        children.set(fresh);
         return c;
+    }
+
+    private static final class Holder {
+        final Child child;
+
+        Holder(Child child) {
+            this.child = child;
+        }
     }
 
     /**
