@@ -235,7 +235,7 @@ final class CheckCommand implements Callable<Integer> {
         List<ConformanceProperty> properties = new ArrayList<>();
         for (Policy p : policies) {
             Platform fixed = platformArg == null ? null : platformArg.under(p);
-            properties.add(new ConformanceProperty(TimeoutGuard.factory(provider::create, timeout), p, fixed, null,
+            properties.add(new ConformanceProperty(TimeoutGuard.factory(provider::create, ExecRuns.guard(provider, timeout)), p, fixed, null,
                     ConformanceProperty.DEFAULT_MAX_STEPS));
         }
         Map<Policy, Statistics> done = Collections.synchronizedMap(new EnumMap<>(Policy.class));

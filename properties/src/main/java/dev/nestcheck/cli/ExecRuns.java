@@ -48,6 +48,14 @@ final class ExecRuns {
         }
     }
 
+    /**
+     * The timeout of the per-operation guard thread: none for an exec: child, whose every answer has
+     * the timeout already (and whose start, a JVM say, may take longer than one operation may).
+     */
+    static Duration guard(ImplementationProvider provider, Duration timeout) {
+        return provider instanceof ExecProvider ? Duration.ZERO : timeout;
+    }
+
     /** The handshake of an exec: child, or a UsageError when it cannot run (exit 2); a misbehaving child is rethrown. */
     private static Child.Handshake handshake(ExecProvider p) {
         try {

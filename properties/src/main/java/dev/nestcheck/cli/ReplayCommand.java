@@ -104,7 +104,8 @@ final class ReplayCommand implements Callable<Integer> {
         int worst = ExitCode.CONFORMANT;
         int passed = 0;
         for (int i = 0; i < traces.size(); i++) {
-            TraceReplay.Result r = TraceReplay.replay(traces.get(i), files.get(i).toString(), factory, p, timeout);
+            TraceReplay.Result r = TraceReplay.replay(traces.get(i), files.get(i).toString(), factory, p,
+                    ExecRuns.guard(provider, timeout));
             if (r.passed()) {
                 passed++;
                 io.out().println("ok      " + files.get(i) + " (" + traces.get(i).steps().size() + " steps)");
@@ -147,7 +148,7 @@ final class ReplayCommand implements Callable<Integer> {
                 + (platformArg == null ? "random small (from the token)" : platformArg.describe()));
         Settings settings = Settings.defaults().withSeed(0).withReplay(token)
                 .withName("replay " + provider.name() + " " + p);
-        Conformance.Result r = Runs.run(io, "replay " + p, TimeoutGuard.factory(provider::create, timeout), p, fixed,
+        Conformance.Result r = Runs.run(io, "replay " + p, TimeoutGuard.factory(provider::create, ExecRuns.guard(provider, timeout)), p, fixed,
                 null, settings, () -> "");
         RunSummary.Status status = Runs.status(r);
         if (status == RunSummary.Status.CONFORMANT) {
