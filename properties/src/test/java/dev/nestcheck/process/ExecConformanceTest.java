@@ -3,7 +3,6 @@ package dev.nestcheck.process;
 import dev.nestcheck.conformance.Conformance;
 import dev.nestcheck.conformance.Counterexample;
 import dev.nestcheck.conformance.StepRecord;
-import dev.nestcheck.conformance.TimeoutGuard;
 import dev.nestcheck.conformance.Implementations;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.spec.ImplementationProvider;
@@ -38,8 +37,7 @@ class ExecConformanceTest {
     @Test
     void aBrokenImplementationGivesTheSameMinimalCounterexampleThroughTheProtocolAsInProcess() {
         ImplementationProvider exec = Implementations.named(JavaChild.exec("--provider", DropsReleaseFlush.class.getName()));
-        Conformance.Result remote = Conformance.check(TimeoutGuard.factory(exec::create, TimeoutGuard.DEFAULT_TIMEOUT),
-                Policy.S2_PARENT, SETTINGS);
+        Conformance.Result remote = Conformance.check(exec::create, Policy.S2_PARENT, SETTINGS);
         Conformance.Result local = Conformance.check(new DropsReleaseFlush()::create, Policy.S2_PARENT, SETTINGS);
         Counterexample r = remote.counterexample().orElseThrow(), l = local.counterexample().orElseThrow();
         assertThat(r.kind()).isEqualTo(Counterexample.Kind.DIVERGENCE);
