@@ -2,7 +2,6 @@ package dev.nestcheck.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nestcheck.process.Json;
-import dev.nestcheck.report.AtomicFiles;
 import dev.nestcheck.spec.DeviceSpec;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
@@ -11,7 +10,6 @@ import dev.nestcheck.trace.Step;
 import dev.nestcheck.trace.Trace;
 import dev.nestcheck.trace.TraceCodec;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,11 +36,6 @@ public final class KselftestExport {
 
     /** The file name of the reproducer in a counterexample report folder. */
     public static final String REPRO = "repro.c";
-
-    /** Writes {@code repro.c} into a report folder (the counterexample report's hook). */
-    public static Path writeInto(Path folder, Trace trace, String source) {
-        return AtomicFiles.write(folder.resolve(REPRO), export(trace, source));
-    }
 
     /** The C program for the trace; {@code source} names the trace in the header comment. */
     public static String export(Trace trace, String source) {

@@ -84,7 +84,8 @@ public final class CounterexampleReport {
         String className = className(name, json);
         String md = markdown(cx, origin, className, folder.resolve(TRACE).toString());
         Path tracePath = AtomicFiles.write(folder.resolve(TRACE), json);
-        dev.nestcheck.export.KselftestExport.writeInto(folder, trace, TRACE);   // repro.c: the trace on a real kernel
+        AtomicFiles.write(folder.resolve(dev.nestcheck.export.KselftestExport.REPRO),
+                dev.nestcheck.export.KselftestExport.export(trace, TRACE));   // repro.c: the trace on a real kernel
         Path testPath = AtomicFiles.write(folder.resolve(className + ".java"),
                 regressionTest(className, json, origin.implementation(), Reports.title(cx)));
         // the Markdown last: its presence says the folder is complete
