@@ -44,7 +44,8 @@ public final class ComponentReport {
         b.append("# nestcheck counterexample: ").append(o.implementation()).append(", component ").append(cx.component().id())
                 .append("\n\n").append(cx.title()).append("\n\n");
         b.append("Component: ").append(cx.component().title()).append(". Kind: ").append(kind(cx.kind())).append(".\n\n");
-        b.append("## Platform\n\n").append(indent(cx.platform().describe())).append('\n');
+        b.append("## Platform\n\n").append(indent(cx.describePlatform() + "\n(the whole platform, as the child gets it: "
+                + cx.platform().describe() + ")")).append('\n');
         b.append("## Minimal sequence\n\nAnswers of the model and of the implementation; `>` marks the failing step. ")
                 .append("The rule in brackets decided the model's answer.\n\n");
         b.append(indent(cx.table())).append('\n');
