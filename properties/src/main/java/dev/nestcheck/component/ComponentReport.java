@@ -90,7 +90,7 @@ public final class ComponentReport {
         for (String line : text.split("\n", -1)) b.append(line.isEmpty() ? "" : "    " + line).append('\n');
         String s = b.toString();
         while (s.endsWith("\n\n")) s = s.substring(0, s.length() - 1);
-        return s + "\n";
+        return s;
     }
 
     /** Quotes an argument for a POSIX shell when it needs it. */
