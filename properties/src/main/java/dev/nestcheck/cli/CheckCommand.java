@@ -113,6 +113,15 @@ final class CheckCommand implements Callable<Integer> {
                     + "the bundled implementations, off for yours (it does not depend on the implementation).")
     Boolean matrix;
 
+    @Option(names = "--shard", paramLabel = "I/N",
+            description = "Run shard I of N (1 <= I <= N; Kubernetes' 0-based JOB_COMPLETION_INDEX needs +1): the shards "
+                    + "of one seed run the cases of the unsharded run between them. Writes the report folder (nestcheck "
+                    + "merge combines them); the matrix runs on shard 1 only.")
+    String shard;
+
+    @Option(names = "--junit-xml", paramLabel = "FILE", description = "Also write the result as JUnit XML (one test case per policy).")
+    Path junitXml;
+
     private final Io io;
 
     CheckCommand(Io io) {
@@ -122,17 +131,20 @@ final class CheckCommand implements Callable<Integer> {
     /** Everything the options say, checked. */
     record Plan(ImplementationProvider provider, List<Policy> policies, Args.PlatformArg platform, long seed, int tries,
                 Settings base, int threads, Path reportDir, boolean reportGiven, boolean matrix, String budgetText,
-                String platformText, String timeoutText) {
+                String platformText, String timeoutText, dev.nestcheck.campaign.Shard shard) {
     }
 
     @Override
     public Integer call() {
+        Integer components = ExecRuns.componentCheck(io, this);   // an exec: child of components only
+        if (components != null) return components;
         Plan plan = plan();
         return implementation.withLoader(() -> run(plan));
     }
 
     Plan plan() {
-        ImplementationProvider provider = implementation.provider();
+        ImplementationProvider provider = ExecRuns.provider(implementation, timeout);
+        dev.nestcheck.campaign.Shard sharded = shard == null ? null : ExecRuns.shard(shard);
         List<Policy> policies = Args.policies(policy);
         Args.PlatformArg platformArg = Args.platform(platform);
         if (budget.tries != null && budget.tries < 1) throw new UsageError("--tries must be at least 1, got " + budget.tries);
@@ -146,21 +158,25 @@ final class CheckCommand implements Callable<Integer> {
         int threads = Math.min(policies.size(), workers != null ? workers : defaultWorkers());
         // a time budget is the wall time of the whole run: each policy gets its share of the workers' time
         if (budget.time != null) base = base.withTimeBudget(budget.time.multipliedBy(threads).dividedBy(policies.size()));
+        if (sharded != null) base = base.withShard(sharded.index0(), sharded.count());
         boolean bundled = provider.name().equals(Implementations.OPTIMIZED) || provider.name().equals(Implementations.MODEL);
-        boolean withMatrix = policies.size() == Policy.values().length && (matrix != null ? matrix : bundled);
+        boolean withMatrix = policies.size() == Policy.values().length && (matrix != null ? matrix : bundled)
+                && (sharded == null || sharded.index() == 1);
         String budgetText = budget.time != null ? Args.duration(budget.time) + " in total"
                 : tries + (tries == 1 ? " try" : " tries") + " per policy";
         String platformText = platformArg == null ? "random small platforms (drawn per case)" : platformArg.describe();
         String timeoutText = timeout.isZero() || timeout.isNegative() ? "none" : Args.duration(timeout);
-        return new Plan(provider, policies, platformArg, s, tries, base, threads, report, report != null, withMatrix,
-                budgetText, platformText, timeoutText);
+        // a shard always writes its report folder: nestcheck merge reads the summaries
+        Path reportDir = report != null || sharded == null ? report : Runs.defaultReportDir();
+        return new Plan(provider, policies, platformArg, s, tries, base, threads, reportDir, report != null, withMatrix,
+                budgetText, platformText, timeoutText, sharded);
     }
 
     private int run(Plan plan) {
         io.out().println("nestcheck check: implementation " + plan.provider().name() + ", policies "
                 + Args.policiesText(plan.policies()) + " (" + Versions.line() + ")");
         io.out().println("platform: " + plan.platformText() + "; seed " + plan.seed() + "; " + plan.budgetText()
-                + "; timeout " + plan.timeoutText() + " per operation");
+                + "; timeout " + plan.timeoutText() + " per operation" + (plan.shard() == null ? "" : "; shard " + plan.shard()));
         io.out().println();
 
         RuleCatalogue catalogue = RuleCatalogue.builtIn();
@@ -269,7 +285,12 @@ final class CheckCommand implements Callable<Integer> {
         io.out().println(time);
         if (reportDir != null) {
             summary.write(reportDir);
+            if (plan.shard() != null) plan.shard().annotate(reportDir.resolve(RunSummary.JSON));
             io.out().println("report: " + reportDir + "/" + RunSummary.MARKDOWN);
+        }
+        if (junitXml != null) {
+            dev.nestcheck.campaign.JunitXml.write(junitXml, dev.nestcheck.process.Json.object(summary.toJson()), reportDir);
+            io.out().println("junit: " + junitXml);
         }
         long failedCount = summary.runs().stream().filter(r -> r.status() != RunSummary.Status.CONFORMANT).count();
         String totals = String.format(Locale.ROOT, "%,d steps in %,d cases", summary.steps(), summary.cases())
@@ -313,7 +334,8 @@ final class CheckCommand implements Callable<Integer> {
         for (Policy p : policies) {
             Platform fixed = plan.platform() == null ? null : plan.platform().under(p);
             properties.add(new ConformanceProperty(
-                    TimeoutGuard.factory(Runs.counting(plan.provider()::create, cases), timeout), p, fixed, null,
+                    TimeoutGuard.factory(Runs.counting(plan.provider()::create, cases),
+                            ExecRuns.guard(plan.provider(), timeout)), p, fixed, null,
                     ConformanceProperty.DEFAULT_MAX_STEPS));
         }
         Map<Policy, Statistics> done = Collections.synchronizedMap(new EnumMap<>(Policy.class));

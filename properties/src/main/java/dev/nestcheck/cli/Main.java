@@ -68,6 +68,8 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new ImplsCommand(io));
         cl.addSubcommand(new RulesCommand(io));
         cl.addSubcommand(new CommandLine.HelpCommand());
+        cl.addSubcommand(new ExportCommand(io));
+        cl.addSubcommand(new MergeCommand(io));
         cl.setOut(io.out());
         cl.setErr(io.err());
         cl.registerConverter(Duration.class, v -> {
@@ -103,7 +105,7 @@ public final class Main implements Callable<Integer> {
     /** Without a command: the usage on stderr, exit code 2. */
     @Override
     public Integer call() {
-        io.err().println("nestcheck: missing command: check, replay, explore, matrix, impls, rules or help (see: nestcheck help)");
+        io.err().println("nestcheck: missing command: check, replay, explore, matrix, impls, rules, export, merge or help (see: nestcheck help)");
         return ExitCode.USAGE;
     }
 

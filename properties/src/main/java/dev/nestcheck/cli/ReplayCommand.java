@@ -67,7 +67,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ImplementationProvider provider = implementation.provider();
+        Integer components = ExecRuns.replayComponentTraces(io, targets, implementation.impl, timeout);   // nestcheck-component-trace/1
+        if (components != null) return components;
+        ImplementationProvider provider = ExecRuns.provider(implementation, timeout);
         return implementation.withLoader(() -> replay(provider));
     }
 
@@ -122,7 +124,8 @@ final class ReplayCommand implements Callable<Integer> {
         Function<Platform, NestingImplementation> factory = provider::create;
         int passed = 0;
         for (int i = 0; i < traces.size(); i++) {
-            TraceReplay.Result r = TraceReplay.replay(traces.get(i), files.get(i).toString(), factory, p, timeout);
+            TraceReplay.Result r = TraceReplay.replay(traces.get(i), files.get(i).toString(), factory, p,
+                    ExecRuns.guard(provider, timeout));
             if (r.passed()) {
                 passed++;
                 io.out().println("ok      " + files.get(i) + " (" + traces.get(i).steps().size() + " steps)");
@@ -165,7 +168,7 @@ final class ReplayCommand implements Callable<Integer> {
                 + (platformArg == null ? "random small (from the token)" : platformArg.describe()));
         Settings settings = Settings.defaults().withSeed(0).withReplay(token)
                 .withName("replay " + provider.name() + " " + p);
-        Conformance.Result r = Runs.run(io, "replay " + p, TimeoutGuard.factory(provider::create, timeout), p, fixed,
+        Conformance.Result r = Runs.run(io, "replay " + p, TimeoutGuard.factory(provider::create, ExecRuns.guard(provider, timeout)), p, fixed,
                 null, settings, () -> "");
         RunSummary.Status status = Runs.status(r);
         if (status == RunSummary.Status.CONFORMANT) {

@@ -39,8 +39,8 @@ public record Counterexample(Platform platform, List<StepRecord> steps, Kind kin
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(G-\\d|TLB-\\d|REQ-[A-Z]+|[A-Z]{2,6}-\\d)\\b")
                 .matcher(String.join("\n", findings));
         while (m.find()) rules.add(m.group(1));
-        StepRecord last = steps.get(steps.size() - 1);
-        if (last.model() != null && last.model().rule() != null) rules.add(last.model().rule());
+        StepRecord last = steps.isEmpty() ? null : steps.get(steps.size() - 1);   // empty: creating the implementation failed
+        if (last != null && last.model() != null && last.model().rule() != null) rules.add(last.model().rule());
         return List.copyOf(rules);
     }
 }

@@ -42,7 +42,10 @@ public final class Implementations {
         return load(loader).byName();
     }
 
-    /** The provider of that name, or an IllegalArgumentException whose message lists the known names. */
+    /**
+     * The provider of that name, or an IllegalArgumentException whose message lists the known names.
+     * {@code exec:COMMAND [ARGS]} names a child process speaking the process protocol (docs/PROTOCOL.md).
+     */
     public static ImplementationProvider named(String name) {
         return named(name, registry());
     }
@@ -53,6 +56,7 @@ public final class Implementations {
     }
 
     private static ImplementationProvider named(String name, Registry r) {
+        if (dev.nestcheck.process.ExecProvider.isExec(name)) return dev.nestcheck.process.ExecProvider.of(name);
         ImplementationProvider p = r.byName().get(name);
         if (p != null) return p;
         String known = "unknown implementation \"" + name + "\"; known: " + new ArrayList<>(r.byName().keySet());

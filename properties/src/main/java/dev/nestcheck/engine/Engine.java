@@ -127,10 +127,11 @@ public final class Engine {
 
     private Failure search(long start) {
         SplittableRandom master = new SplittableRandom(seed);
-        long maxCases = 10L * settings.tries();
+        long tries = shareOfTries();
+        long maxCases = 10L * tries;
         long deadline = settings.timeBudget().map(d -> start + saturatedNanos(d)).orElse(Long.MAX_VALUE);
-        while (valid < settings.tries() && casesRun < maxCases && System.nanoTime() - deadline < 0) {
-            TestCase tc = TestCase.generating(master.split(), settings);
+        while (valid < tries && casesRun < maxCases && System.nanoTime() - deadline < 0) {
+            TestCase tc = TestCase.generating(nextOfShard(master), settings);
             Throwable thrown = execute(tc);
             count(tc);
             if (thrown != null) {
@@ -138,6 +139,26 @@ public final class Engine {
             }
         }
         return null;
+    }
+
+    // STAND-IN for h13's sharding (issue 13), added by issue 16 (h16); drop at merge.
+    private long position;
+
+    /** This shard's share of the tries: the positions below tries that belong to it. */
+    private long shareOfTries() {
+        int n = settings.shardCount(), k = settings.shardIndex();
+        long t = settings.tries();
+        return n == 1 ? t : Math.max(0, (t - k + n - 1) / n);
+    }
+
+    /** The random source of this shard's next case: the unsharded run's positions k, k + n, k + 2n, ... */
+    private SplittableRandom nextOfShard(SplittableRandom master) {
+        int n = settings.shardCount(), k = settings.shardIndex();
+        for (;;) {
+            long p = position++;
+            SplittableRandom r = master.split();
+            if (n == 1 || p % n == k) return r;
+        }
     }
 
     private static long saturatedNanos(Duration d) {
@@ -164,7 +185,7 @@ public final class Engine {
         long limit = Math.min(casesRun + Math.max(casesToFirst, 200), 10L * settings.tries());
         while (!exhausted && found < EXTRA_FAILURES && casesRun < limit && valid < settings.tries()
                 && System.nanoTime() - deadline < 0) {
-            TestCase tc = TestCase.generating(master.split(), settings);
+            TestCase tc = TestCase.generating(nextOfShard(master), settings);
             Throwable t = execute(tc);
             count(tc);
             if (t == null || !origin(t).equals(failureOrigin)) continue;

@@ -32,6 +32,10 @@ public final class Settings {
     private final long maxValuePerDraw;
     private final long maxRuns;
     private final List<Coverage> coverage;
+    // STAND-IN for issue 13's withShard (engine helper h13), added by issue 16 (h16) so that
+    // `check --shard` can be built now: drop these lines at merge in favour of h13's.
+    private final int shardIndex;
+    private final int shardCount;
 
     private Settings(Builder b) {
         this.name = b.name;
@@ -47,6 +51,8 @@ public final class Settings {
         this.maxValuePerDraw = b.maxValuePerDraw;
         this.maxRuns = b.maxRuns;
         this.coverage = List.copyOf(b.coverage);
+        this.shardIndex = b.shardIndex;
+        this.shardCount = b.shardCount;
     }
 
     /**
@@ -76,6 +82,8 @@ public final class Settings {
         b.maxValuePerDraw = maxValuePerDraw;
         b.maxRuns = maxRuns;
         b.coverage = new ArrayList<>(coverage);
+        b.shardIndex = shardIndex;
+        b.shardCount = shardCount;
         return b;
     }
 
@@ -103,6 +111,9 @@ public final class Settings {
     /** Exhaustive mode: stop (incomplete) after this many runs. */
     public long maxRuns() { return maxRuns; }
     public List<Coverage> coverage() { return coverage; }
+    /** STAND-IN (see the fields): this run's shard, 0-based, of {@link #shardCount()}. */
+    public int shardIndex() { return shardIndex; }
+    public int shardCount() { return shardCount; }
 
     // ------------------------------------------------------------------ withers
 
@@ -120,6 +131,21 @@ public final class Settings {
     public Settings withMaxValuePerDraw(long v) { return toBuilder().maxValuePerDraw(v).build(); }
     public Settings withMaxRuns(long v) { return toBuilder().maxRuns(v).build(); }
     public Settings withCoverage(Coverage... requirements) { return toBuilder().coverage(requirements).build(); }
+
+    /**
+     * STAND-IN for h13's engine API (issue 13), same signature: run only shard {@code index0}
+     * (0-based) of {@code count}. Shard k runs the cases at positions k, k + count, k + 2 count, ...
+     * of the unsharded run's sequence of cases with the same seed, up to its share of the tries,
+     * so that the shards together run exactly the unsharded run's cases when every case is valid.
+     */
+    public Settings withShard(int index0, int count) {
+        if (count < 1 || index0 < 0 || index0 >= count)
+            throw new IllegalArgumentException("Settings: shard " + index0 + " of " + count + " (0-based index below the count)");
+        Builder b = toBuilder();
+        b.shardIndex = index0;
+        b.shardCount = count;
+        return b.build();
+    }
 
     /**
      * Applies the JVM system properties {@code nestcheck.seed} (a long, or {@code random}),
@@ -232,6 +258,8 @@ public final class Settings {
         private long maxValuePerDraw = 3;
         private long maxRuns = 1_000_000;
         private List<Coverage> coverage = new ArrayList<>();
+        private int shardIndex;
+        private int shardCount = 1;
 
         private Builder() { }
 

@@ -153,6 +153,8 @@ public final class CounterexampleReport {
         String className = className(name, json);
         String md = markdown(cx, origin, className, folder.resolve(TRACE).toAbsolutePath().toString(), stackTrace);
         Path tracePath = AtomicFiles.write(folder.resolve(TRACE), json);
+        AtomicFiles.write(folder.resolve(dev.nestcheck.export.KselftestExport.REPRO),
+                dev.nestcheck.export.KselftestExport.export(trace, TRACE));   // repro.c: the trace on a real kernel
         Path testPath = AtomicFiles.write(folder.resolve(className + ".java"),
                 regressionTest(className, json, origin.implementation(), CounterexampleText.title(cx), origin.byName()));
         if (stackTrace != null) AtomicFiles.write(folder.resolve(STACK_TRACE), stackTrace);

@@ -33,6 +33,16 @@ public class ByNameVerification extends NestingConformanceVerification {
         provider = Implementations.named(name);
     }
 
+    /**
+     * No guard thread around an {@code exec:} child: it has a timeout on every answer of its own
+     * (docs/PROTOCOL.md), and its start (a JVM, say) may take longer than one operation may.
+     */
+    @Override
+    protected java.time.Duration defaultTimeout() {
+        String name = implementationName();
+        return name != null && dev.nestcheck.process.ExecProvider.isExec(name) ? java.time.Duration.ZERO : super.defaultTimeout();
+    }
+
     @Override
     protected NestingImplementation create(Platform platform) {
         if (provider == null) provider = Implementations.named(implementationName());

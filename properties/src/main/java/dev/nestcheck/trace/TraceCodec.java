@@ -125,6 +125,14 @@ public final class TraceCodec {
         return new Reader(sourceName).platformFile(tree(json, sourceName));
     }
 
+    /**
+     * Parses one step object, as {@link #writeStep} writes it (the process protocol sends
+     * operations this way, docs/PROTOCOL.md); error messages start with {@code sourceName}.
+     */
+    public static Step parseStep(String json, Platform platform, String sourceName) {
+        return new Reader(sourceName).step(tree(json, sourceName), platform);
+    }
+
     private static byte[] readBytes(Path file) {
         try {
             return Files.readAllBytes(file);

@@ -1,0 +1,260 @@
+package dev.nestcheck.cli;
+
+import dev.nestcheck.campaign.JunitXml;
+import dev.nestcheck.campaign.Shard;
+import dev.nestcheck.component.Component;
+import dev.nestcheck.component.ComponentConformance;
+import dev.nestcheck.component.ComponentCounterexample;
+import dev.nestcheck.component.ComponentProperty;
+import dev.nestcheck.component.ComponentReplay;
+import dev.nestcheck.component.ComponentReport;
+import dev.nestcheck.component.ComponentSummary;
+import dev.nestcheck.component.ComponentTrace;
+import dev.nestcheck.engine.Settings;
+import dev.nestcheck.process.Child;
+import dev.nestcheck.process.ChildFailed;
+import dev.nestcheck.process.ExecProvider;
+import dev.nestcheck.spec.ImplementationProvider;
+import dev.nestcheck.trace.TraceFiles;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What {@code check} and {@code replay} do for {@code exec:} implementations beyond a Java one:
+ * the per-answer timeout goes to the child, and a child that implements only components
+ * ({@code kvm}, {@code vste}, {@code inv}, docs/PROTOCOL.md) is checked component by component,
+ * with component reports and component-trace replays.
+ */
+final class ExecRuns {
+    private ExecRuns() {
+    }
+
+    /** {@code --impl NAME}: an exec: child gets the command's per-answer timeout; other names as before. */
+    static ImplementationProvider provider(ImplementationOptions implementation, Duration timeout) {
+        if (!ExecProvider.isExec(implementation.impl)) return implementation.provider();
+        return execProvider(implementation.impl, timeout);
+    }
+
+    /** An exec: child with the command's per-answer timeout. */
+    private static ExecProvider execProvider(String impl, Duration timeout) {
+        try {
+            return ExecProvider.of(impl).withTimeout(timeout);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+    }
+
+    /**
+     * The timeout of the per-operation guard thread: none for an exec: child, whose every answer has
+     * the timeout already (and whose start, a JVM say, may take longer than one operation may).
+     */
+    static Duration guard(ImplementationProvider provider, Duration timeout) {
+        return provider instanceof ExecProvider ? Duration.ZERO : timeout;
+    }
+
+    /** The handshake of an exec: child, or a UsageError when it cannot run (exit 2); a misbehaving child is rethrown. */
+    private static Child.Handshake handshake(ExecProvider p) {
+        try {
+            return p.handshake();
+        } catch (ChildFailed e) {
+            if (e.reason() == ChildFailed.Reason.START) throw new UsageError(e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * {@code check} of a child that implements components only; null when the implementation is
+     * not such a child (the caller then checks the whole contract).
+     */
+    static Integer componentCheck(Io io, CheckCommand c) {
+        if (!ExecProvider.isExec(c.implementation.impl)) return null;
+        ExecProvider provider = execProvider(c.implementation.impl, c.timeout);
+        Child.Handshake h;
+        try {
+            h = handshake(provider);
+        } catch (ChildFailed e) {
+            io.err().println("nestcheck: " + Main.oneLine("the implementation failed its handshake: " + e.getMessage()));
+            return ExitCode.CRASH;
+        }
+        if (h.implementsAll()) return null;
+        if (c.platform != null)
+            throw new UsageError("--platform does not apply to " + c.implementation.impl + ": it implements components " + h.components()
+                    + ", whose cases draw their own platforms");
+        if (!c.policy.strip().equalsIgnoreCase("all"))
+            throw new UsageError("--policy does not apply to " + c.implementation.impl + ": it implements components " + h.components()
+                    + ", not the VMID policies");
+        List<Component> components = ComponentConformance.declared(provider);
+        Shard shard = c.shard == null ? null : shard(c.shard);
+        long seed = c.seed != null ? c.seed : new SecureRandom().nextLong();
+        int tries = c.budget.tries != null ? c.budget.tries : c.budget.time != null ? Integer.MAX_VALUE : CheckCommand.DEFAULT_TRIES;
+        if (tries < 1) throw new UsageError("--tries must be at least 1, got " + tries);
+        Settings base = Settings.defaults().withSeed(seed).withTries(tries).withShrinkMaxTime(c.shrinkTime);
+        if (c.budget.time != null) base = base.withTimeBudget(c.budget.time.dividedBy(components.size()));
+        if (shard != null) base = base.withShard(shard.index0(), shard.count());
+        String budgetText = c.budget.time != null ? Args.duration(c.budget.time) + " in total" : tries + " tries per component";
+        String timeoutText = Args.duration(provider.timeout());
+        io.out().println("nestcheck check: implementation " + c.implementation.impl + " (" + h.name() + "), components "
+                + String.join(", ", h.components()));
+        io.out().println("platform: drawn per case; seed " + seed + "; " + budgetText + "; timeout " + timeoutText
+                + " per answer; requests pipelined per case" + (shard == null ? "" : "; shard " + shard));
+        io.out().println();
+
+        Path reportDir = c.report != null ? c.report : shard != null ? Runs.defaultReportDir() : null;
+        ComponentSummary summary = new ComponentSummary(c.implementation.impl, seed, budgetText, timeoutText, shard == null ? null : shard.toString());
+        long start = System.nanoTime();
+        String worst = "conformant";
+        int failed = 0;
+        for (Component comp : components) {
+            ComponentProperty property = new ComponentProperty(comp, ComponentProperty.exec(provider), true,
+                    ComponentProperty.DEFAULT_MAX_STEPS);
+            ComponentConformance.Result r;
+            try (Progress p = new Progress(io, "checking " + comp.id(), property::stepsExecuted, () -> "")) {
+                r = ComponentConformance.run(property, base.withName("check " + c.implementation.impl + " " + comp.id()));
+            }
+            ComponentCounterexample cx = r.counterexample().orElse(null);
+            String result = r.passed() ? "conformant" : cx != null && cx.kind() == ComponentCounterexample.Kind.CRASH ? "crash"
+                    : "counterexample";
+            String title = null, token = null, folder = null;
+            if (!r.passed()) {
+                failed++;
+                worst = worst(worst, result);
+                title = cx != null ? cx.title() : Runs.firstLine(String.valueOf(r.run().failure().map(f -> f.throwable()).orElse(null)));
+                token = r.run().failure().map(f -> f.replayToken()).orElse(null);
+                io.out().println(String.format(Locale.ROOT, "%-11s %-15s after %d cases: %s", comp.id(), result,
+                        r.run().failure().map(f -> f.casesBeforeFailure()).orElse(0L), title));
+                io.out().println();
+                if (cx != null) {
+                    String text = cx.text();
+                    io.out().println(Runs.indent(text.substring(text.indexOf('\n') + 1)));
+                } else {
+                    r.run().failure().ifPresent(f -> io.out().println(Runs.indent(Runs.stripTiming(f.report()))));
+                }
+                io.out().println("  seed:   " + seed);
+                if (reportDir == null) reportDir = Runs.defaultReportDir();
+                if (cx != null) {
+                    Path dir = reportDir.resolve(comp.id() + "-" + cx.kind().name().toLowerCase(Locale.ROOT));
+                    ComponentReport.Origin origin = new ComponentReport.Origin(c.implementation.impl, seed, token);
+                    ComponentReport.write(dir, cx, origin);
+                    folder = reportDir.relativize(dir).toString();
+                    io.out().println("  replay: " + origin.replayCommand(dir.resolve(ComponentReport.TRACE)));
+                    io.out().println("  report: " + dir + "/ (" + ComponentReport.MARKDOWN + ", " + ComponentReport.TRACE + ")");
+                }
+                io.out().println();
+            } else {
+                io.out().println(String.format(Locale.ROOT, "%-11s %-15s %,d cases, %,d steps", comp.id(), result,
+                        r.run().casesRun(), r.steps()));
+            }
+            Map<String, Long> perRule = new TreeMap<>();
+            for (String rule : r.run().statistics().values("rule")) perRule.put(rule, r.run().statistics().cases("rule", rule));
+            summary.add(new ComponentSummary.Run(comp, result, r.run().casesRun(), r.steps(), r.run().seed(), r.run().elapsed(),
+                    title, token, folder, perRule));
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        summary.elapsed(elapsed);
+        io.out().println();
+        io.out().println(String.format(Locale.ROOT, "time: %.1f s, %,.0f steps/s", elapsed.toMillis() / 1000.0,
+                summary.stepsPerSecond()));
+        if (reportDir != null) {
+            summary.write(reportDir);
+            io.out().println("report: " + reportDir + "/summary.md");
+        }
+        if (c.junitXml != null) {
+            JunitXml.write(c.junitXml, dev.nestcheck.process.Json.object(summary.json()), reportDir);
+            io.out().println("junit: " + c.junitXml);
+        }
+        String totals = String.format(Locale.ROOT, "%,d steps in %,d cases", summary.steps(), summary.cases());
+        switch (worst) {
+            case "crash":
+                io.out().println("result: the implementation crashed (" + totals + ")");
+                return ExitCode.CRASH;
+            case "counterexample":
+                io.out().println("result: counterexample found in " + failed + " of " + components.size() + " components (" + totals + ")");
+                return ExitCode.COUNTEREXAMPLE;
+            default:
+                io.out().println("result: conformant, " + totals + ", no counterexample");
+                return ExitCode.CONFORMANT;
+        }
+    }
+
+    private static String worst(String a, String b) {
+        return a.equals("crash") || b.equals("crash") ? "crash" : a.equals("counterexample") || b.equals("counterexample")
+                ? "counterexample" : "conformant";
+    }
+
+    static Shard shard(String arg) {
+        try {
+            return Shard.parse(arg);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+    }
+
+    /**
+     * {@code replay} of component traces (nestcheck-component-trace/1); null when the targets hold
+     * none (the caller replays traces and tokens as before). Mixing both kinds is a usage error.
+     */
+    static Integer replayComponentTraces(Io io, List<String> targets, String impl, Duration timeout) {
+        List<Path> paths = new ArrayList<>();
+        for (String t : targets) {
+            Path p = Paths.get(t);
+            if (!Files.exists(p)) return null;   // tokens and missing files: the usual path reports them
+            paths.add(p);
+        }
+        List<Path> files = TraceFiles.expand(paths);
+        List<Path> component = new ArrayList<>();
+        for (Path f : files) if (ComponentTrace.looksLikeOne(f)) component.add(f);
+        if (component.isEmpty()) return null;
+        if (component.size() != files.size() - summaries(files))
+            throw new UsageError("replay: give component traces (" + ComponentTrace.FORMAT + ") and traces in separate runs");
+        if (!ExecProvider.isExec(impl))
+            throw new UsageError("component traces replay against an exec: implementation (--impl exec:COMMAND), not " + impl);
+        ExecProvider provider = execProvider(impl, timeout);
+        List<ComponentTrace> traces = new ArrayList<>();
+        for (Path f : component) traces.add(ComponentTrace.read(f));
+        Child.Handshake h;
+        try {
+            h = handshake(provider);
+        } catch (ChildFailed e) {
+            io.err().println("nestcheck: " + Main.oneLine("the implementation failed its handshake: " + e.getMessage()));
+            return ExitCode.CRASH;
+        }
+        int worst = ExitCode.CONFORMANT, passed = 0;
+        for (int i = 0; i < traces.size(); i++) {
+            ComponentTrace t = traces.get(i);
+            if (!h.implementsAll() && !h.components().contains(t.component().id())) {
+                io.err().println("nestcheck: " + component.get(i) + ": component " + t.component().id() + " is not one "
+                        + impl + " implements " + h.components());
+                worst = Math.max(worst, ExitCode.USAGE);
+                continue;
+            }
+            ComponentReplay.Result r = ComponentReplay.replay(t, ComponentProperty.exec(provider));
+            if (r.status() == ComponentReplay.Status.PASSED) {
+                passed++;
+                io.out().println("ok      " + component.get(i) + " (" + t.steps().size() + " steps)");
+                continue;
+            }
+            io.out().println((r.status() == ComponentReplay.Status.CRASHED ? "CRASH   " : "FAILED  ") + component.get(i) + ": "
+                    + Main.oneLine(r.message()));
+            io.out().println(Runs.indent(r.counterexample().table()));
+            io.out().println();
+            worst = Math.max(worst, r.status() == ComponentReplay.Status.CRASHED ? ExitCode.CRASH : ExitCode.COUNTEREXAMPLE);
+        }
+        io.out().println("result: " + passed + " of " + traces.size() + " component traces conform (implementation " + impl + ")");
+        return worst;
+    }
+
+    private static int summaries(List<Path> files) {
+        int n = 0;
+        for (Path f : files) if (f.getFileName().toString().equals("summary.json")) n++;
+        return n;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.nestcheck.cli;
+
+import dev.nestcheck.campaign.JunitXml;
+import dev.nestcheck.campaign.Summaries;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code nestcheck merge DIR...}: the shards of a campaign (or several runs) as one summary. */
+@Command(name = "merge", header = "Merge the report folders of shards (check --shard I/N) into one summary.",
+        sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Reads summary.json of each folder and writes one summary.md and summary.json with every",
+                "counterexample (linked to its shard's report folder), cases and steps summed, coverage merged.",
+                "The shards of one campaign must agree on implementation, seed, budget and platform, and all N",
+                "must be there.",
+                "Exit codes: 0 conformant, 1 counterexample, 2 usage error or incomplete campaign, 3 crash."})
+final class MergeCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "Report folders (or their summary.json).")
+    List<Path> folders;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Where to write the merged summary. Default: nestcheck-reports/merged.")
+    Path output;
+
+    @Option(names = "--junit-xml", paramLabel = "FILE", description = "Also write JUnit XML (one test case per policy or component).")
+    Path junitXml;
+
+    private final Io io;
+
+    MergeCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+        Path out = output != null ? output : Paths.get("nestcheck-reports", "merged");
+        List<Summaries.Input> inputs = new ArrayList<>();
+        for (Path f : folders) inputs.add(Summaries.read(f));
+        Summaries.Merged m = Summaries.merge(inputs, out);
+        Summaries.write(out, m);
+        if (junitXml != null) JunitXml.write(junitXml, m.summary(), out);
+        io.out().println("merged " + inputs.size() + " summaries: " + m.summary().path("steps").asLong() + " steps in "
+                + m.summary().path("cases").asLong() + " cases; result " + m.result());
+        io.out().println("report: " + out.resolve(Summaries.MARKDOWN));
+        if (junitXml != null) io.out().println("junit: " + junitXml);
+        for (String p : m.problems()) io.err().println("nestcheck: merge: " + p);
+        if (!m.problems().isEmpty()) return ExitCode.USAGE;
+        switch (m.result()) {
+            case "crash": return ExitCode.CRASH;
+            case "counterexample": return ExitCode.COUNTEREXAMPLE;
+            default: return ExitCode.CONFORMANT;
+        }
+    }
+}
