@@ -255,7 +255,8 @@ public final class TraceCodec {
             List<String> opFields = FIELDS.get(name);
             if (opFields == null)
                 throw fail("unknown op " + quote(name) + " (one of " + String.join(", ", FIELDS.keySet()) + ")");
-            where = where.substring(0, where.length() - 1) + ", " + name + ")";
+            // "step 2 (steps[1])" becomes "step 2 (steps[1], hwpt_alloc)"; a lone step (parseStep) has no place
+            if (where.endsWith(")")) where = where.substring(0, where.length() - 1) + ", " + name + ")";
             Set<String> allowed = new java.util.HashSet<>(opFields);
             allowed.add("op");
             allowed.add("expect");
