@@ -96,6 +96,12 @@ final class CheckCommand implements Callable<Integer> {
             "policies (searched on the model, " + MatrixCommand.DEFAULT_TRIES + " tries per cell, same seed)."})
     boolean noMatrix;
 
+    @Option(names = "--concurrent", arity = "0..1", fallbackValue = "model", paramLabel = "model|stress",
+            description = {"Check concurrently instead: engine-drawn scenarios (a prefix and two parallel branches),",
+                    "linearizability against the model, by model checking (Lincheck) or stress runs. Needs the",
+                    "concurrency module, which ./nestcheck adds. Uses --impl, --policy, --seed, --tries, --time, --report."})
+    String concurrent;
+
     private final Io io;
 
     CheckCommand(Io io) {
@@ -111,6 +117,9 @@ final class CheckCommand implements Callable<Integer> {
         if (budget.time != null && (budget.time.isZero() || budget.time.isNegative()))
             throw new UsageError("--time must be positive");
         long s = seed != null ? seed : new SecureRandom().nextLong();
+        if (concurrent != null)
+            return dev.nestcheck.extension.ConcurrentChecks.run(new dev.nestcheck.extension.ConcurrentCheck.Request(
+                    provider, policies, s, budget.tries, budget.time, report, concurrent), io.out());
         int tries = budget.tries != null ? budget.tries : budget.time != null ? Integer.MAX_VALUE : DEFAULT_TRIES;
         Settings base = Settings.defaults().withSeed(s).withTries(tries).withShrinkMaxTime(shrinkTime);
         if (workers != null && workers < 1) throw new UsageError("--workers must be at least 1, got " + workers);

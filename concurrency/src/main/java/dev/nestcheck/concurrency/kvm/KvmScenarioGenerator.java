@@ -11,6 +11,8 @@ import java.util.List;
  * prefix, then one branch per CPU. Each operation is one span, so the shrinker deletes operations
  * whole. An unpin is drawn only for a pin its CPU's thread holds in the model at that point (in a branch:
  * after the prefix and the branch's own operations so far), so unpins are never no-ops by construction.
+ * Half the loads take a VM that has no VMID of the current generation (the lowest-numbered one), so the
+ * index space fills and rollovers, where the races are, come within a few operations.
  */
 public final class KvmScenarioGenerator {
     /** Longest prefix and branch. */
@@ -68,7 +70,10 @@ public final class KvmScenarioGenerator {
     private static KvmOp op(TestCase tc, int cpu, int vms, KvmSpecification model) {
         List<Integer> unpinnable = model.pinsHeld(cpu);
         switch (tc.pickWeighted(8, 2, 1, unpinnable.isEmpty() ? 0 : 1)) {
-            case 0: return KvmOp.load(tc.between(1, vms), cpu);
+            case 0: {
+                int stale = model.staleVm();
+                return KvmOp.load(stale != 0 && tc.weighted(0.5) ? stale : tc.between(1, vms), cpu);
+            }
             case 1: return KvmOp.put(cpu);
             case 2: return KvmOp.pin(tc.between(1, vms), cpu);
             default: return KvmOp.unpin(tc.pick(unpinnable), cpu);

@@ -51,6 +51,14 @@ public final class KvmSpecification {
         }
     }
 
+    /** The lowest-numbered VM without a VMID of the current generation, or 0 when every VM has one. */
+    public int staleVm() {
+        Snapshot.Kvm k = model.snapshot();
+        long current = 1 + k.rollovers();
+        for (int vm = 1; vm <= vms; vm++) if (k.vms().get(vm).generation() != current) return vm;
+        return 0;
+    }
+
     /** The VMs on which {@code cpu}'s thread holds a pin now. */
     public List<Integer> pinsHeld(int cpu) {
         List<Integer> out = new java.util.ArrayList<>();

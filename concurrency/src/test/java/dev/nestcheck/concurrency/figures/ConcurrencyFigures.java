@@ -17,17 +17,19 @@ import java.util.Locale;
  * The figures of the README's concurrency section, from the suite's own counters (interleavings
  * verified, cases run) and wall time:
  * <pre>
- * mvn -q -B -o -pl concurrency -am test-compile -Dinvoker.skip=true
- * mvn -q -B -o -pl concurrency exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.nestcheck.concurrency.figures.ConcurrencyFigures -Dexec.args="10"
+ * mvn -B -pl concurrency -am test -Dtest=ConcurrencyFigures -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dconcurrency.excludedGroups= -Dnestcheck.figures.seeds=10
  * </pre>
+ * (tagged {@code figures}: never part of a normal run; it asserts nothing, it measures).
  * For each concurrency mutant and seeds 1..N: cases and seconds until the random search's first failure
  * (shrinking off), median and max; then the throughput of the bundled allocator's search
  * (interleavings per second).
  */
-public final class ConcurrencyFigures {
-    public static void main(String[] args) {
-        int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+@org.junit.jupiter.api.Tag("figures")
+class ConcurrencyFigures {
+    @org.junit.jupiter.api.Test
+    void figures() {
+        int seeds = Integer.getInteger("nestcheck.figures.seeds", 10);
         System.out.println("| mutant | found | cases to failure, median / max | seconds to failure, median / max |");
         System.out.println("| --- | ---: | ---: | ---: |");
         for (ConcurrencyMutant m : ConcurrencyMutant.values()) {
