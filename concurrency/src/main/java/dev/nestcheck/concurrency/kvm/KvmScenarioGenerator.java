@@ -11,8 +11,9 @@ import java.util.List;
  * prefix, then one branch per CPU. Each operation is one span, so the shrinker deletes operations
  * whole. An unpin is drawn only for a pin its CPU's thread holds in the model at that point (in a branch:
  * after the prefix and the branch's own operations so far), so unpins are never no-ops by construction.
- * Half the loads take a VM that has no VMID of the current generation (the lowest-numbered one), so the
- * index space fills and rollovers, where the races are, come within a few operations.
+ * Most scenarios race a rollover, where the allocator's races are: the prefix loads VMs without a
+ * current VMID until the next such load would roll over, then the last CPU's branch makes that load
+ * while the other CPUs load any VM. Half the other loads also take a VM without a current VMID.
  */
 public final class KvmScenarioGenerator {
     /** Longest prefix and branch. */
@@ -31,6 +32,8 @@ public final class KvmScenarioGenerator {
         int cpus = threads;
         int vmidBits = tc.weighted(0.3) ? 3 : 2;
         int vms = tc.between(2, 5);
+        // most scenarios race a rollover: the prefix fills the index space, then one branch rolls over
+        boolean race = tc.weighted(0.6);
         KvmSpecification model = new KvmSpecification(cpus, vmidBits, vms);
         List<KvmOp> prefix = new ArrayList<>();
         while (prefix.size() < MAX_PREFIX) {
@@ -39,7 +42,18 @@ public final class KvmScenarioGenerator {
                 tc.endSpan();
                 break;
             }
-            KvmOp op = op(tc, tc.between(0, cpus - 1), vms, model);
+            KvmOp op;
+            if (race && !tc.weighted(0.15)) {
+                int stale = model.staleVm();
+                int cpu = tc.weighted(0.75) ? cpus - 1 : tc.between(0, cpus - 2);
+                op = KvmOp.load(stale == 0 ? tc.between(1, vms) : stale, cpu);
+                if (rollsOver(cpus, vmidBits, vms, prefix, op)) {
+                    tc.endSpan();
+                    break;   // full: the rollover is the branches' business
+                }
+            } else {
+                op = op(tc, tc.between(0, cpus - 1), vms, model);
+            }
             model.apply(op);
             prefix.add(op);
             tc.endSpan();
@@ -56,7 +70,14 @@ public final class KvmScenarioGenerator {
                     tc.endSpan();
                     break;
                 }
-                KvmOp op = op(tc, t, vms, mine);
+                KvmOp op;
+                if (race && branch.isEmpty()) {
+                    // the last CPU loads a VM without a current VMID (the rollover), the others any VM
+                    int stale = mine.staleVm();
+                    op = KvmOp.load(t == threads - 1 && stale != 0 ? stale : tc.between(1, vms), t);
+                } else {
+                    op = op(tc, t, vms, mine);
+                }
                 mine.apply(op);
                 branch.add(op);
                 tc.endSpan();
@@ -64,6 +85,14 @@ public final class KvmScenarioGenerator {
             branches.add(branch);
         }
         return new KvmScenario(cpus, vmidBits, vms, prefix, branches);
+    }
+
+    private static boolean rollsOver(int cpus, int vmidBits, int vms, List<KvmOp> prefix, KvmOp next) {
+        KvmSpecification probe = new KvmSpecification(cpus, vmidBits, vms);
+        prefix.forEach(probe::apply);
+        int before = probe.rollovers();
+        probe.apply(next);
+        return probe.rollovers() > before;
     }
 
     /** One operation on {@code cpu}: mostly loads (rollovers need them), some puts, pins and unpins. */

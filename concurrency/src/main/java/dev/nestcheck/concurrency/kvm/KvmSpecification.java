@@ -51,6 +51,11 @@ public final class KvmSpecification {
         }
     }
 
+    /** KVM-4: rollovers so far in the model. */
+    public int rollovers() {
+        return model.snapshot().rollovers();
+    }
+
     /** The lowest-numbered VM without a VMID of the current generation, or 0 when every VM has one. */
     public int staleVm() {
         Snapshot.Kvm k = model.snapshot();

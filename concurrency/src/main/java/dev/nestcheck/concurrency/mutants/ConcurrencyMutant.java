@@ -93,13 +93,13 @@ public enum ConcurrencyMutant {
     private synchronized Class<?> copies() {
         if (target == Target.ALLOCATOR) {
             if (allocatorAdapter == null)
-                allocatorAdapter = MutantClasses.define(GenerationalAllocatorAdapter.class,
+                allocatorAdapter = MutantClasses.define(GenerationalAllocatorAdapter.class, GenerationalAllocatorAdapter.class,
                         n -> n.startsWith(ALLOCATOR) || n.startsWith("dev/nestcheck/concurrency/kvm/GenerationalAllocatorAdapter"),
                         name(), ALLOCATOR, this::mutation);
             return allocatorAdapter;
         }
         if (nesting == null)
-            nesting = MutantClasses.define(OptimizedNestingRoot.CLASS,
+            nesting = MutantClasses.define(OptimizedNestingRoot.CLASS, dev.nestcheck.concurrency.nesting.NestingHarness.class,
                     n -> n.startsWith("dev/nestcheck/impl/") && !n.startsWith("dev/nestcheck/impl/kvm/"),
                     name(), NESTING, this::mutation);
         return nesting;

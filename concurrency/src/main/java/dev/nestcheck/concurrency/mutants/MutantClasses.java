@@ -21,10 +21,12 @@ import java.util.function.Predicate;
  * Defines renamed copies of some of the bundled classes, with one bytecode change applied (as PIT applies
  * its mutants), so that a mutant runs beside the real classes in one JVM without any hook in the
  * implementation's source: {@code dev.nestcheck.impl.kvm.GenerationalVmidAllocator} is copied as
- * {@code GenerationalVmidAllocator__CAS_NEGATED} in the same package, and every copied class refers to
- * the copies. The copies are defined in the application class loader, beside their originals (through
- * {@link MethodHandles.Lookup#defineClass}): Lincheck finds classes by name there, so a copy in a loader
- * of its own would not be model-checked.
+ * {@code dev.nestcheck.concurrency.kvm.GenerationalVmidAllocator__CAS_NEGATED}, and every copied class
+ * refers to the copies. The copies are defined in the application class loader (through
+ * {@link MethodHandles.Lookup#defineClass}), in the package of a host class of this module: Lincheck
+ * finds classes by name in that loader, so a copy in a loader of its own would not be model-checked; and
+ * outside {@code dev.nestcheck.impl}, so that PIT, which mutates and instruments that package, leaves the
+ * copies alone.
  */
 final class MutantClasses {
     private MutantClasses() {
@@ -35,13 +37,14 @@ final class MutantClasses {
      * {@code "__" + tag}, the classes whose internal name starts with {@code mutatedPrefix} passed
      * through {@code mutation}; returns the copy of {@code root}.
      */
-    static Class<?> define(Class<?> root, Predicate<String> copied, String tag, String mutatedPrefix,
+    static Class<?> define(Class<?> root, Class<?> host, Predicate<String> copied, String tag, String mutatedPrefix,
                            Function<ClassVisitor, ClassVisitor> mutation) {
         String suffix = "__" + tag;
+        String pkg = host.getPackageName().replace('.', '/') + "/";
         Remapper remapper = new Remapper() {
             @Override
             public String map(String internalName) {
-                return copied.test(internalName) ? internalName + suffix : internalName;
+                return copied.test(internalName) ? pkg + internalName.substring(internalName.lastIndexOf('/') + 1) + suffix : internalName;
             }
         };
         Map<String, byte[]> copies = new LinkedHashMap<>();
@@ -73,7 +76,6 @@ final class MutantClasses {
             for (Map.Entry<String, byte[]> e : copies.entrySet()) {
                 if (defined.containsKey(e.getKey())) continue;
                 try {
-                    Class<?> host = Class.forName(e.getKey().replace('/', '.'), false, root.getClassLoader());
                     MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(host, MethodHandles.lookup());
                     defined.put(e.getKey(), lookup.defineClass(e.getValue()));
                 } catch (NoClassDefFoundError later) {
