@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class KvmScenarioGenerator {
     /** Longest prefix and branch. */
-    static final int MAX_PREFIX = 8;
+    static final int MAX_PREFIX = 9;
     static final int MAX_BRANCH = 3;
 
     private final int threads;
@@ -30,20 +30,21 @@ public final class KvmScenarioGenerator {
 
     public KvmScenario draw(TestCase tc) {
         int cpus = threads;
-        int vmidBits = tc.weighted(0.3) ? 3 : 2;
-        int vms = tc.between(2, 5);
         // most scenarios race a rollover: the prefix fills the index space, then one branch rolls over
-        boolean race = tc.weighted(0.6);
+        boolean race = tc.weighted(0.7);
+        int vmidBits = tc.weighted(0.3) ? 3 : 2;
+        // a race needs one VM more than there are indices
+        int vms = race ? (1 << vmidBits) + tc.between(0, 1) : tc.between(2, 5);
         KvmSpecification model = new KvmSpecification(cpus, vmidBits, vms);
         List<KvmOp> prefix = new ArrayList<>();
         while (prefix.size() < MAX_PREFIX) {
             tc.startSpan();
-            if (!tc.weighted(0.85)) {
+            if (!race && !tc.weighted(0.85)) {
                 tc.endSpan();
                 break;
             }
             KvmOp op;
-            if (race && !tc.weighted(0.15)) {
+            if (race && !tc.weighted(0.1)) {
                 int stale = model.staleVm();
                 int cpu = tc.weighted(0.75) ? cpus - 1 : tc.between(0, cpus - 2);
                 op = KvmOp.load(stale == 0 ? tc.between(1, vms) : stale, cpu);
@@ -72,9 +73,12 @@ public final class KvmScenarioGenerator {
                 }
                 KvmOp op;
                 if (race && branch.isEmpty()) {
-                    // the last CPU loads a VM without a current VMID (the rollover), the others any VM
+                    // the last CPU loads a VM without a current VMID (the rollover); the others load a
+                    // current VM that the last CPU does not run (their fast path races the rollover)
                     int stale = mine.staleVm();
-                    op = KvmOp.load(t == threads - 1 && stale != 0 ? stale : tc.between(1, vms), t);
+                    List<Integer> current = mine.currentVmsNotRunOn(threads - 1);
+                    op = KvmOp.load(t == threads - 1 && stale != 0 ? stale
+                            : t < threads - 1 && !current.isEmpty() ? tc.pick(current) : tc.between(1, vms), t);
                 } else {
                     op = op(tc, t, vms, mine);
                 }

@@ -64,6 +64,16 @@ public final class KvmSpecification {
         return 0;
     }
 
+    /** The VMs with a VMID of the current generation that {@code cpu} does not run. */
+    public List<Integer> currentVmsNotRunOn(int cpu) {
+        Snapshot.Kvm k = model.snapshot();
+        long current = 1 + k.rollovers();
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int vm = 1; vm <= vms; vm++)
+            if (k.vms().get(vm).generation() == current && k.cpuRunning().get(cpu) != vm) out.add(vm);
+        return out;
+    }
+
     /** The VMs on which {@code cpu}'s thread holds a pin now. */
     public List<Integer> pinsHeld(int cpu) {
         List<Integer> out = new java.util.ArrayList<>();

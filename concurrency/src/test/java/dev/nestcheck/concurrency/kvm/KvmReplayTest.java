@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A failure's replay token reproduces it: a search finds and shrinks a mutant, then a second run with
+ * A failure's replay token reproduces it: a short search (10 scenarios, 20 shrink attempts, to keep the
+ * default build quick) finds and shrinks a mutant, then a second run with
  * only the token (no search) fails with the same scenario and the same finding; the report shows the
  * scenario in columns and the interleaving, and its regression test names the scenario.
  */
@@ -22,13 +23,13 @@ class KvmReplayTest {
     void theReplayTokenReproducesTheShrunkScenario(@TempDir Path dir) throws Exception {
         ConcurrencyMutant m = ConcurrencyMutant.CAS_NEGATED;
         RunResult first = KvmConcurrency.run(m.allocatorFactory(), 2, KvmConcurrency.DEFAULT_INVOCATIONS,
-                KvmConcurrency.settings("kvm replay", 7L).withShrinkMaxAttempts(60));
+                KvmConcurrency.settings("kvm replay", 7L).withTries(10).withShrinkMaxAttempts(20));
         assertThat(first.failure()).as(first.summary()).isPresent();
         Failure f = first.failure().get();
         ConcurrencyFailure found = (ConcurrencyFailure) f.throwable();
 
         RunResult second = KvmConcurrency.run(m.allocatorFactory(), 2, KvmConcurrency.DEFAULT_INVOCATIONS,
-                KvmConcurrency.settings("kvm replay", 7L).withReplay(f.replayToken()));
+                KvmConcurrency.settings("kvm replay", 7L).withTries(10).withReplay(f.replayToken()));
         assertThat(second.failure()).as("the token replays a failure").isPresent();
         ConcurrencyFailure again = (ConcurrencyFailure) second.failure().get().throwable();
         assertThat(again.scenario()).isEqualTo(found.scenario());
