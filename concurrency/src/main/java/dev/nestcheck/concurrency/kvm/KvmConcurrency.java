@@ -44,10 +44,10 @@ public final class KvmConcurrency {
         };
     }
 
-    /** Search settings: the seed, {@link #DEFAULT_TRIES}, and a shrink budget sized for ~0.5 s per re-run. */
+    /** Search settings: the seed, {@link #DEFAULT_TRIES}, and a shrink budget sized for 0.5-2 s per re-run. */
     public static Settings settings(String name, long seed) {
         return Settings.defaults().withName(name).withSeed(seed).withTries(DEFAULT_TRIES)
-                .withShrinkMaxAttempts(200).withShrinkMaxTime(Duration.ofMinutes(2));
+                .withShrinkMaxAttempts(300).withShrinkMaxTime(Duration.ofMinutes(5));
     }
 
     /** Runs the search (or the replay of {@code settings.replay()}). */
