@@ -23,13 +23,13 @@ class KvmReplayTest {
     void theReplayTokenReproducesTheShrunkScenario(@TempDir Path dir) throws Exception {
         ConcurrencyMutant m = ConcurrencyMutant.CAS_NEGATED;
         RunResult first = KvmConcurrency.run(m.allocatorFactory(), 2, KvmConcurrency.DEFAULT_INVOCATIONS,
-                KvmConcurrency.settings("kvm replay", 7L).withTries(10).withShrinkMaxAttempts(20));
+                KvmConcurrency.settings("kvm replay", KvmSearchTest.SEED).withTries(10).withShrinkMaxAttempts(20));
         assertThat(first.failure()).as(first.summary()).isPresent();
         Failure f = first.failure().get();
         ConcurrencyFailure found = (ConcurrencyFailure) f.throwable();
 
         RunResult second = KvmConcurrency.run(m.allocatorFactory(), 2, KvmConcurrency.DEFAULT_INVOCATIONS,
-                KvmConcurrency.settings("kvm replay", 7L).withTries(10).withReplay(f.replayToken()));
+                KvmConcurrency.settings("kvm replay", KvmSearchTest.SEED).withTries(10).withReplay(f.replayToken()));
         assertThat(second.failure()).as("the token replays a failure").isPresent();
         ConcurrencyFailure again = (ConcurrencyFailure) second.failure().get().throwable();
         assertThat(again.scenario()).isEqualTo(found.scenario());
