@@ -20,4 +20,10 @@ public final class OptimizedProvider implements ImplementationProvider {
     public NestingImplementation create(Platform platform) {
         return new OptimizedNesting(platform);
     }
+
+    /** One lock per instance (OptimizedNesting), the allocator's own for KVM: checked concurrently. */
+    @Override
+    public boolean threadSafe() {
+        return true;
+    }
 }

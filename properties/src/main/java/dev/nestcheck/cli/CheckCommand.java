@@ -122,6 +122,12 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--junit-xml", paramLabel = "FILE", description = "Also write the result as JUnit XML (one test case per policy).")
     Path junitXml;
 
+    @Option(names = "--concurrent", arity = "0..1", fallbackValue = "model", paramLabel = "model|stress",
+            description = {"Check concurrently instead: engine-drawn scenarios (a prefix and two parallel branches),",
+                    "linearizability against the model, by model checking (Lincheck) or stress runs. Needs the",
+                    "concurrency module, which ./nestcheck adds. Uses --impl, --policy, --seed, --tries, --time, --report."})
+    String concurrent;
+
     private final Io io;
 
     CheckCommand(Io io) {
@@ -139,6 +145,10 @@ final class CheckCommand implements Callable<Integer> {
         Integer components = ExecRuns.componentCheck(io, this);   // an exec: child of components only
         if (components != null) return components;
         Plan plan = plan();
+        if (concurrent != null)   // the concurrency module, found on the class path (./nestcheck adds it)
+            return implementation.withLoader(() -> dev.nestcheck.extension.ConcurrentChecks.run(
+                    new dev.nestcheck.extension.ConcurrentCheck.Request(plan.provider(), plan.policies(), plan.seed(),
+                            budget.tries, budget.time, report, concurrent), io.out()));
         return implementation.withLoader(() -> run(plan));
     }
 

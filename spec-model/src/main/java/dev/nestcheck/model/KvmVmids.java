@@ -79,6 +79,15 @@ public class KvmVmids {
      */
     void kvm2_load(int vm, int cpu) {
         kvm2_put(cpu);
+        kvm2_update(vm, cpu);
+    }
+
+    /**
+     * KVM-2 without the put: kvm_arm_vmid_update alone. What the CPU ran stays in its active slot until
+     * the VM's VMID is settled, so a rollover on the way reserves it (KVM-4). The allocator-level
+     * concurrency checks use this as {@code load} ({@link KvmAllocatorModel}).
+     */
+    void kvm2_update(int vm, int cpu) {
         Vm v = vms.get(vm);
         if (v.id.generation() != generation) kvm3_newVmid(v);
         active.set(cpu, v.id);

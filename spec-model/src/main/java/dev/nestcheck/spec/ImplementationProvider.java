@@ -13,4 +13,14 @@ public interface ImplementationProvider {
 
     /** A fresh implementation for the platform, in its initial state (no context open). */
     NestingImplementation create(Platform platform);
+
+    /**
+     * Whether one instance may be driven by several threads at once ({@code execute} and
+     * {@code snapshot} concurrently). Thread-safe implementations get the concurrent conformance
+     * check (module {@code nestcheck-concurrency}: linearizability against the model); others are
+     * checked sequentially only. Default: false.
+     */
+    default boolean threadSafe() {
+        return false;
+    }
 }

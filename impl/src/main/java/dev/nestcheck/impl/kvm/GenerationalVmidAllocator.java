@@ -3,6 +3,7 @@ package dev.nestcheck.impl.kvm;
 import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The arm64 KVM VMID allocator (rules KVM-1..KVM-6, G-6), shaped like the kernel's
@@ -27,6 +28,27 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * VM's word is of the current generation. If the rollover's swap came first, the CAS finds
  * 0 and fails, and the slow path re-reads under the lock; if the CAS came first, the
  * rollover's swap sees the VM's VMID and reserves its index for the next generation.
+ *
+ * <p>What the concurrency checks (module {@code concurrency}, {@code KvmAllocatorConcurrencyTest})
+ * taught, for anyone who tests or extends this class:
+ * <ul>
+ * <li>{@link #load} is the kernel's {@code kvm_arm_vmid_update}, not KVM-2's VCPU_LOAD: VCPU_LOAD puts
+ *     the CPU first ({@code kvm_arch_vcpu_put} of the vCPU that ran before), and then updates. The
+ *     difference shows at a rollover inside the load, which reserves what the CPU ran before only
+ *     when no put came first. Callers that implement VCPU_LOAD call {@link #put} and then {@link #load};
+ *     a sequential specification of this class must model {@code load} without the put.</li>
+ * <li>A rollover is not atomic to readers that take no lock, in Linux as here: it advances the
+ *     generation, then zeroes the CPUs' active words one by one, while VM words of the old generation
+ *     stay as they were until their next load. A VM's {@link VmVmid#generation()} or
+ *     {@link VmVmid#index()} read without the lock may therefore be stale or mix two moments. Read a
+ *     VMID where the allocator settles it (the value {@link #load} returns: the word it installed, read
+ *     under the lock on the slow path), read under the lock ({@link #pin}), or check only invariants
+ *     that every moment satisfies (G-6, KVM-6).</li>
+ * <li>With two CPUs the allocator is linearizable against that specification. With three or more it is
+ *     not (a {@link #put}, a plain store, may take effect late with respect to a rollover that other
+ *     CPUs have already observed); the real-world invariants G-6 and KVM-6 still hold whatever the
+ *     number of CPUs, and are what the checks assert there.</li>
+ * </ul>
  */
 public final class GenerationalVmidAllocator {
 
@@ -44,7 +66,11 @@ public final class GenerationalVmidAllocator {
     /** Per CPU: the VMID word it runs; 0 = nothing since the last rollover; firstVersion = put. */
     private final AtomicLongArray active;
 
-    private final Object lock = new Object();
+    /**
+     * The allocator lock (the kernel's cpu_vmid_lock, a raw spinlock). An explicit lock rather than a
+     * monitor, so that a concurrency mutant can model a rollover that lets go of it while it flushes.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
     // --- guarded by lock ---
     /** Per CPU: what it ran at the last rollover (carried over if it ran nothing since). */
     private final long[] reserved;
@@ -87,9 +113,12 @@ public final class GenerationalVmidAllocator {
 
     /**
      * KVM-2 VCPU_LOAD: make sure the VM has a VMID of the current generation (KVM-3, which
-     * may roll over, KVM-4) and record it as what {@code cpu} runs.
+     * may roll over, KVM-4) and record it as what {@code cpu} runs. This is {@code kvm_arm_vmid_update}:
+     * it does not put the CPU first (see the class comment).
+     *
+     * @return the VMID word installed as what the CPU runs ({@link #generationOf}, {@link #indexOf})
      */
-    public void load(VmVmid vm, int cpu) {
+    public long load(VmVmid vm, int cpu) {
         assert vm.owner == this : "VM of another allocator";
         assert cpu >= 0 && cpu < cpus : "cpu out of range: " + cpu;
 
@@ -98,16 +127,30 @@ public final class GenerationalVmidAllocator {
         long vmid = vm.word.get();
         long oldActive = active.get(cpu);
         if (oldActive != 0 && isCurrent(vmid) && active.compareAndSet(cpu, oldActive, vmid)) {
-            return;
+            return vmid;
         }
 
-        synchronized (lock) {
+        lock.lock();
+        try {
             vmid = vm.word.get();
             if (!isCurrent(vmid)) {
                 vmid = newVmid(vm);
             }
             active.set(cpu, vmid);
+            return vmid;
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /** The generation of a VMID word that {@link #load} returned. */
+    public long generationOf(long vmidWord) {
+        return vmidWord >>> vmidBits;
+    }
+
+    /** The index of a VMID word that {@link #load} returned. */
+    public int indexOf(long vmidWord) {
+        return (int) (vmidWord & indexMask);
     }
 
     /**
@@ -128,7 +171,8 @@ public final class GenerationalVmidAllocator {
      */
     public boolean pin(VmVmid vm) {
         assert vm.owner == this : "VM of another allocator";
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (vm.pins > 0) {
                 vm.pins = vm.pins + 1;
                 return true;
@@ -144,6 +188,8 @@ public final class GenerationalVmidAllocator {
             setBit(pinnedMap, index(vmid));
             vm.pins = 1;
             return true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -157,7 +203,8 @@ public final class GenerationalVmidAllocator {
      */
     public void unpin(VmVmid vm) {
         assert vm.owner == this : "VM of another allocator";
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (vm.pins <= 0) {
                 throw new IllegalStateException("unpin of a VM that is not pinned");
             }
@@ -166,6 +213,8 @@ public final class GenerationalVmidAllocator {
                 clearBit(pinnedMap, index(vm.word.get()));
                 nrPinned--;
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -320,15 +369,21 @@ public final class GenerationalVmidAllocator {
 
     /** A copy of the in-use set of the current generation (may contain 0, see flushContext). */
     BitSet inUseIndices() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return BitSet.valueOf(inUse.clone());
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The pinned count. */
     int pinnedCount() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return nrPinned;
+        } finally {
+            lock.unlock();
         }
     }
 

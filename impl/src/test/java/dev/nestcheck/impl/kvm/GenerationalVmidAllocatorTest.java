@@ -558,4 +558,38 @@ class GenerationalVmidAllocatorTest {
         assertThat(vms.get(0)).hasToString("VmVmid(gen 1, idx 1, pins 0)");
         assertThat(a.newVm()).hasToString("VmVmid(gen 0, idx 0, pins 0)");
     }
+
+    /** {@code load} returns the VMID word it installed, on the slow path and on the fast path. */
+    @Test
+    void kvm2_loadReturnsTheVmidItInstalled() {
+        var a = new GenerationalVmidAllocator(2, 3);
+        VmVmid vm = a.newVm();
+        long slow = a.load(vm, 0);
+        assertThat(a.generationOf(slow)).isEqualTo(1);
+        assertThat(a.indexOf(slow)).isEqualTo(1);
+        assertThat(slow).isEqualTo(a.activeWord(0)).isEqualTo((1L << 3) | 1);
+        long fast = a.load(vm, 0);                    // current VM, non-zero active word: the fast path
+        assertThat(fast).isEqualTo(slow).isEqualTo(a.activeWord(0));
+        assertThat(a.indexOf(a.load(a.newVm(), 1))).isEqualTo(2);
+    }
+
+    /**
+     * Every operation that takes the allocator lock lets go of it: another thread can take it right
+     * after (the lock is reentrant, so the same thread could not tell).
+     */
+    @Test
+    void everyOperationReleasesTheAllocatorLock() throws Exception {
+        var a = new GenerationalVmidAllocator(2, 3);
+        VmVmid vm = a.newVm();
+        List<Runnable> ops = List.of(() -> a.load(vm, 0), () -> a.pin(vm), () -> a.pin(vm), () -> a.unpin(vm),
+                a::pinnedCount, a::inUseIndices);
+        for (Runnable op : ops) {
+            op.run();
+            Thread other = new Thread(a::pinnedCount, "other-cpu");
+            other.setDaemon(true);
+            other.start();
+            other.join(10_000);
+            assertThat(other.isAlive()).as("the lock is still held after an operation").isFalse();
+        }
+    }
 }

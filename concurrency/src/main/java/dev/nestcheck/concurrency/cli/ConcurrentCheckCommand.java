@@ -1,0 +1,115 @@
+package dev.nestcheck.concurrency.cli;
+
+import dev.nestcheck.concurrency.ConcurrencyFailure;
+import dev.nestcheck.concurrency.Finding;
+import dev.nestcheck.concurrency.kvm.GenerationalAllocatorAdapter;
+import dev.nestcheck.concurrency.kvm.KvmConcurrency;
+import dev.nestcheck.concurrency.kvm.KvmReports;
+import dev.nestcheck.concurrency.nesting.NestingConcurrency;
+import dev.nestcheck.concurrency.nesting.NestingReports;
+import dev.nestcheck.concurrency.report.ConcurrencyReport;
+import dev.nestcheck.engine.Failure;
+import dev.nestcheck.engine.RunResult;
+import dev.nestcheck.engine.Settings;
+import dev.nestcheck.extension.ConcurrentCheck;
+import dev.nestcheck.spec.Policy;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/**
+ * {@code nestcheck check --concurrent}: for the bundled implementation, the KVM allocator's own search
+ * first (model checking, 2 CPUs); then, for an implementation that declares itself thread-safe, the
+ * whole-implementation property per policy in the chosen mode. Every row says which mode ran.
+ * {@code -Dnestcheck.replay=TOKEN} (through NESTCHECK_JAVA_OPTS) replays one scenario.
+ */
+public final class ConcurrentCheckCommand implements ConcurrentCheck {
+    @Override
+    public int run(Request r, PrintWriter out) {
+        String name = r.provider().name();
+        NestingConcurrency.Mode mode = r.mode().equals("stress") ? NestingConcurrency.Mode.STRESS : NestingConcurrency.Mode.MODEL_CHECKING;
+        boolean bundled = name.equals("optimized");
+        if (!r.provider().threadSafe() && !bundled)
+            throw new IllegalArgumentException("implementation " + name + " does not declare itself thread-safe"
+                    + " (ImplementationProvider.threadSafe() is false): it is checked sequentially only");
+        out.println("nestcheck check --concurrent: implementation " + name + ", seed " + r.seed());
+        Path reportDir = r.reportDir();
+        int failures = 0;
+        long start = System.nanoTime();
+        if (bundled) {
+            Settings s = settings(KvmConcurrency.settings("kvm allocator of " + name, r.seed()), r);
+            RunResult run = KvmConcurrency.run(GenerationalAllocatorAdapter::new, 2, KvmConcurrency.DEFAULT_INVOCATIONS, s);
+            out.println(row("KVM allocator", "model checking, " + KvmConcurrency.DEFAULT_INVOCATIONS + " interleavings per scenario", run));
+            if (run.failure().isPresent()) {
+                failures++;
+                reportDir = reportDir == null ? defaultDir() : reportDir;
+                Failure f = run.failure().get();
+                ConcurrencyReport.Written w = ConcurrencyReport.write(reportDir, KvmReports.input("kvm_allocator_" + name,
+                        "the KVM VMID allocator of " + name, f, KvmConcurrency.DEFAULT_INVOCATIONS,
+                        replay(f, name, "S2_PARENT"), "GenerationalAllocatorAdapter::new"));
+                printFailure(out, f, w, replay(f, name, "S2_PARENT"));
+            }
+        }
+        if (r.provider().threadSafe()) {
+            for (Policy p : r.policies()) {
+                Settings s = settings(NestingConcurrency.settings("concurrent " + name + " " + p, r.seed()), r);
+                RunResult run = NestingConcurrency.run(r.provider()::create, p, mode, s);
+                out.println(row(p.name(), mode.describe(), run));
+                if (run.failure().isPresent()) {
+                    failures++;
+                    reportDir = reportDir == null ? defaultDir() : reportDir;
+                    Failure f = run.failure().get();
+                    ConcurrencyReport.Written w = ConcurrencyReport.write(reportDir, NestingReports.input(
+                            "concurrent_" + name + "_" + p, "implementation " + name + " under " + p, f, mode, replay(f, name, p.name())));
+                    printFailure(out, f, w, replay(f, name, p.name()));
+                }
+            }
+        } else {
+            out.println(name + " does not declare itself thread-safe: the whole-implementation check is skipped");
+        }
+        out.println(String.format(Locale.ROOT, "time: %.1f s", (System.nanoTime() - start) / 1e9));
+        if (failures == 0) {
+            out.println("result: linearizable, no counterexample");
+            return 0;
+        }
+        out.println("result: " + failures + " concurrency counterexample" + (failures == 1 ? "" : "s"));
+        return 1;
+    }
+
+    private static Settings settings(Settings base, Request r) {
+        Settings s = base;
+        if (r.tries() != null) s = s.withTries(r.tries());
+        if (r.time() != null) s = s.withTimeBudget(r.time()).withTries(r.tries() != null ? r.tries() : Integer.MAX_VALUE);
+        return s.withSystemOverrides();
+    }
+
+    private static String row(String what, String mode, RunResult run) {
+        String status = run.passed() ? "linearizable" : run.failure().isPresent() ? "COUNTEREXAMPLE" : "INCOMPLETE";
+        String detail = run.failure().map(f -> "after " + f.casesBeforeFailure() + " scenarios: "
+                + ((ConcurrencyFailure) f.throwable()).finding().summary()).orElse(run.casesRun() + " scenarios");
+        return String.format(Locale.ROOT, "%-13s %-14s %s [%s]", what, status, detail, mode);
+    }
+
+    private static void printFailure(PrintWriter out, Failure f, ConcurrencyReport.Written w, String replay) {
+        Finding finding = ((ConcurrencyFailure) f.throwable()).finding();
+        out.println();
+        out.println("  " + finding.summary());
+        f.notes().forEach(n -> out.println("  " + n));
+        out.println("  replay token: " + f.replayToken());
+        out.println("  replay: " + replay);
+        out.println("  report: " + w.markdown());
+        out.println();
+    }
+
+    private static String replay(Failure f, String impl, String policy) {
+        return "NESTCHECK_JAVA_OPTS=-Dnestcheck.replay=" + f.replayToken() + " ./nestcheck check --concurrent --impl "
+                + impl + " --policy " + policy;
+    }
+
+    private static Path defaultDir() {
+        return Path.of("nestcheck-reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.nestcheck.concurrency.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nestcheck.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** {@code nestcheck check --concurrent} as the user runs it: the CLI finds this module by ServiceLoader. */
+class CheckConcurrentTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false);
+    }
+
+    @Test
+    void theBundledImplementationIsCheckedConcurrentlyAndTheModeIsSaid() {
+        int code = run("check", "--concurrent=stress", "--policy", "S2_PARENT", "--tries", "2", "--seed", "1");
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text + err).isZero();
+        assertThat(text).contains("implementation optimized, seed 1",
+                "KVM allocator linearizable", "[model checking, 200 interleavings per scenario]",
+                "S2_PARENT", "[stress, 200 runs per scenario on real threads]", "result: linearizable, no counterexample");
+    }
+
+    @Test
+    void anImplementationThatIsNotThreadSafeGetsOneLineAndExitCode2() {
+        int code = run("check", "--concurrent", "--impl", "model", "--tries", "1");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .isEqualTo("nestcheck: implementation model does not declare itself thread-safe"
+                        + " (ImplementationProvider.threadSafe() is false): it is checked sequentially only");
+    }
+
+    @Test
+    void anUnknownModeGetsOneLineAndExitCode2() {
+        assertThat(run("check", "--concurrent=fast", "--tries", "1")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--concurrent takes model or stress, got 'fast'");
+    }
+}

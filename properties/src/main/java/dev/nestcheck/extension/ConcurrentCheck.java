@@ -1,0 +1,30 @@
+package dev.nestcheck.extension;
+
+import dev.nestcheck.spec.ImplementationProvider;
+import dev.nestcheck.spec.Policy;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@code nestcheck check --concurrent} runs: the concurrent conformance check, which lives in the
+ * module {@code nestcheck-concurrency} (Lincheck, Kotlin) so that this module stays free of both. The CLI
+ * finds an implementation of this interface with {@link java.util.ServiceLoader} when that module is on
+ * the class path ({@code ./nestcheck} puts it there for {@code --concurrent}).
+ */
+public interface ConcurrentCheck {
+    /**
+     * @param mode      {@code model} (model checking) or {@code stress}
+     * @param tries     scenarios per policy, or null for the default
+     * @param time      a time budget instead, or null
+     * @param reportDir where to write counterexamples, or null for {@code nestcheck-reports/<time>}
+     */
+    record Request(ImplementationProvider provider, List<Policy> policies, long seed, Integer tries, Duration time,
+                   Path reportDir, String mode) {
+    }
+
+    /** Runs the check, prints its rows and result to {@code out}; returns the exit code (0, 1 or 3). */
+    int run(Request request, PrintWriter out);
+}
