@@ -3,6 +3,7 @@ package dev.nestcheck.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExhaustiveTest {
@@ -45,13 +46,13 @@ class ExhaustiveTest {
         return tc -> {
             int x = 0;
             if (withFingerprints) {
-                tc.fingerprint(x);
+                tc.completeFingerprint(x);
             }
             for (int i = 0; i < tc.maxSteps(); i++) {
                 x = tc.bool() ? Math.min(x + 1, 3) : 0;
                 tc.label("x", Integer.toString(x));
                 if (withFingerprints) {
-                    tc.fingerprint(x);
+                    tc.completeFingerprint(x);
                 }
             }
         };
@@ -105,5 +106,70 @@ class ExhaustiveTest {
         RunResult r = Engine.run(tc -> assertThat(tc.maxSteps()).isEqualTo(Integer.MAX_VALUE),
                 Settings.defaults().withTries(3));
         assertThat(r.passed()).isTrue();
+    }
+
+    @Test
+    void picksAndFlagsAreEnumeratedInFullAndOnlyIntegersClamped() {
+        List<String> items = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+        RunResult r = Engine.run(tc -> {
+            tc.label("item", tc.pick(items));
+            tc.label("kind", Integer.toString(tc.pickWeighted(0, 5, 1, 1)));
+            tc.label("flag", Boolean.toString(tc.weighted(0.01)));
+            tc.label("v", Integer.toString(tc.between(0, 100)));
+        }, exhaustive(1, 1));
+        assertThat(r.exhaustiveComplete()).isTrue();
+        assertThat(r.validCases()).isEqualTo(10 * 3 * 2 * 2);   // the weight-0 kind is not enumerated
+        assertThat(r.statistics().values("item")).hasSize(10);
+        assertThat(r.statistics().values("kind")).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(r.statistics().values("v")).containsExactlyInAnyOrder("0", "1");
+        RunResult.Exhaustive bounds = r.exhaustiveBounds().orElseThrow();
+        assertThat(bounds.widestClamped()).isEqualTo(100);
+        assertThat(bounds.clampedDraws()).isPositive();
+        assertThat(r.summary()).contains("complete: covered every sequence of up to 1 steps with every alternative of"
+                + " each flag and pick, and integer draws limited to 0..1 (")
+                .contains("integer draws had wider ranges, up to 0..100, and were clamped)");
+    }
+
+    @Test
+    void nothingClampedIsSaid() {
+        RunResult r = Engine.run(tc -> tc.between(0, 2), exhaustive(1, 3));
+        assertThat(r.summary()).contains("nothing was clamped");
+    }
+
+    /**
+     * A hidden cursor: every step returns to the same visible state, but the third step that moves the
+     * hidden cursor fails. A fingerprint of the visible state alone is incomplete: pruning on it would
+     * report "complete" without the bug, which is why {@code fingerprint} no longer prunes.
+     */
+    @SuppressWarnings("deprecation")
+    private static Property hiddenCursor(boolean complete) {
+        return tc -> {
+            int visible = 0;
+            int hidden = 0;
+            for (int i = 0; i < tc.maxSteps(); i++) {
+                if (tc.bool()) {
+                    hidden++;
+                }
+                if (hidden == 3) {
+                    throw new AssertionError("the hidden cursor reached 3");
+                }
+                if (complete) {
+                    tc.completeFingerprint(List.of(visible, hidden));
+                } else {
+                    tc.fingerprint(visible);
+                }
+            }
+        };
+    }
+
+    @Test
+    void onlyACompleteFingerprintPrunes() {
+        RunResult incomplete = Engine.run(hiddenCursor(false), exhaustive(4, 1));
+        assertThat(incomplete.failure()).get().extracting(Failure::choices).isEqualTo(new long[] {1, 1, 1});
+        assertThat(incomplete.counters().pruned()).isZero();
+        RunResult complete = Engine.run(hiddenCursor(true), exhaustive(4, 1));
+        assertThat(complete.failure()).get().extracting(Failure::choices).isEqualTo(new long[] {1, 1, 1});
+        assertThat(complete.counters().pruned()).isPositive();
+        assertThat(complete.casesRun()).isLessThan(incomplete.casesRun());
     }
 }
