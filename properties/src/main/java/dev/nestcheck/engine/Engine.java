@@ -62,6 +62,8 @@ public final class Engine {
     private long nextCaseIndex;
     private long clampedDraws;
     private long widestClamped = -1;
+    private long clampedPicks;
+    private long widestPick = -1;
     private boolean exhaustiveComplete;
     private String failureOrigin;
     private String unsatisfied;
@@ -110,7 +112,8 @@ public final class Engine {
                 fingerprints.size(), elapsed);
         RunResult.Exhaustive bounds = settings.mode() == Mode.EXHAUSTIVE && settings.replay().isEmpty()
                 ? new RunResult.Exhaustive(settings.maxSteps(), settings.maxValuePerDraw(), clampedDraws,
-                widestClamped) : null;
+                widestClamped, settings.maxPickAlternatives(), clampedPicks, widestPick,
+                settings.maxDeviationsPerStep()) : null;
         return new RunResult(settings, seed, counters, statistics, failures, unmet, unsatisfied, exhaustiveComplete,
                 health(), nextCaseIndex, bounds, databaseNote);
     }
@@ -137,8 +140,12 @@ public final class Engine {
     private void count(TestCase tc) {
         casesRun++;
         draws += tc.draws();
-        clampedDraws += tc.clampedDraws;
-        widestClamped = Math.max(widestClamped, tc.widestClamped);
+        if (tc.status != TestCase.Status.FRONTIER) {   // count each sequence's clamps once, when it ends
+            clampedDraws += tc.clampedDraws;
+            widestClamped = Math.max(widestClamped, tc.widestClamped);
+            clampedPicks += tc.clampedPicks;
+            widestPick = Math.max(widestPick, tc.widestPick);
+        }
         switch (tc.status) {
             case VALID:
             case INTERESTING:

@@ -44,14 +44,24 @@ public final class RunResult {
 
     /**
      * What an exhaustive run covered: every sequence of up to {@code maxSteps} steps, every alternative of
-     * every flag and pick, integer draws limited to the choices {@code 0..maxIntChoice}; {@code clampedDraws}
-     * integer draws had a wider range (up to {@code 0..widestClamped}) and so were not covered in full.
+     * every flag, picks up to their first {@code maxPickAlternatives} alternatives, integer draws limited
+     * to the choices {@code 0..maxIntChoice}, and at most {@code maxDeviationsPerStep} choices per step other
+     * than the simplest. Over the sequences run to their end, {@code clampedDraws} integer draws had a wider
+     * range (up to {@code 0..widestClamped}) and {@code clampedPicks} picks more alternatives (up to
+     * {@code widestPick}); those were not covered in full.
      */
-    public record Exhaustive(int maxSteps, long maxIntChoice, long clampedDraws, long widestClamped) {
+    public record Exhaustive(int maxSteps, long maxIntChoice, long clampedDraws, long widestClamped,
+                             int maxPickAlternatives, long clampedPicks, long widestPick, int maxDeviationsPerStep) {
         /** One sentence for a report. */
         public String describe() {
-            return "covered every sequence of up to " + maxSteps + " steps with every alternative of each flag and"
-                    + " pick, and integer draws limited to 0.." + maxIntChoice
+            return "covered every sequence of up to " + maxSteps + " steps"
+                    + (maxDeviationsPerStep == Integer.MAX_VALUE ? "" : " in which each step makes at most "
+                    + maxDeviationsPerStep + " choices other than the simplest")
+                    + " with every alternative of each flag, "
+                    + (clampedPicks == 0 ? "every alternative of each pick"
+                    : "the first " + maxPickAlternatives + " alternatives of each pick (" + clampedPicks
+                    + " picks had more, up to " + widestPick + ")")
+                    + ", and integer draws limited to 0.." + maxIntChoice
                     + (clampedDraws == 0 ? " (no integer draw had a wider range: nothing was clamped)"
                     : " (" + clampedDraws + " integer draws had wider ranges, up to 0.." + widestClamped
                     + ", and were clamped)");

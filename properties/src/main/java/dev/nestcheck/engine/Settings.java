@@ -41,6 +41,8 @@ public final class Settings {
     private final String replay;
     private final int maxSteps;
     private final long maxValuePerDraw;
+    private final int maxPickAlternatives;
+    private final int maxDeviationsPerStep;
     private final long maxRuns;
     private final List<Coverage> coverage;
     private final int shardIndex;
@@ -60,6 +62,8 @@ public final class Settings {
         this.replay = b.replay;
         this.maxSteps = b.maxSteps;
         this.maxValuePerDraw = b.maxValuePerDraw;
+        this.maxPickAlternatives = b.maxPickAlternatives;
+        this.maxDeviationsPerStep = b.maxDeviationsPerStep;
         this.maxRuns = b.maxRuns;
         this.coverage = List.copyOf(b.coverage);
         this.shardIndex = b.shardIndex;
@@ -95,6 +99,8 @@ public final class Settings {
         b.replay = replay;
         b.maxSteps = maxSteps;
         b.maxValuePerDraw = maxValuePerDraw;
+        b.maxPickAlternatives = maxPickAlternatives;
+        b.maxDeviationsPerStep = maxDeviationsPerStep;
         b.maxRuns = maxRuns;
         b.coverage = new ArrayList<>(coverage);
         b.shardIndex = shardIndex;
@@ -133,9 +139,30 @@ public final class Settings {
     public int maxSteps() { return maxSteps; }
     /**
      * Exhaustive mode: every integer draw ({@code choice}, {@code between}, {@code bits64}) is clamped to
-     * the choices {@code 0..maxValuePerDraw}; flags and picks are enumerated in full.
+     * the choices {@code 0..maxValuePerDraw}; flags are enumerated in full, picks up to
+     * {@link #maxPickAlternatives()}.
      */
     public long maxValuePerDraw() { return maxValuePerDraw; }
+    /**
+     * Exhaustive mode: picks ({@code pick}, {@code pickWeighted}, {@code pickRef}) are enumerated over
+     * their first {@code maxPickAlternatives} alternatives. Unless set ({@link #withMaxPickAlternatives}),
+     * as many as integer draws have choices ({@code maxValuePerDraw + 1}), which keeps the runs of callers
+     * that only set {@code maxValuePerDraw} affordable; {@code withMaxPickAlternatives(Integer.MAX_VALUE)}
+     * enumerates every alternative (every operation kind), best with {@link #withMaxDeviationsPerStep}.
+     * The run says how many picks it cut ({@link RunResult#exhaustiveBounds()}).
+     */
+    public int maxPickAlternatives() {
+        return maxPickAlternatives > 0 ? maxPickAlternatives : (int) Math.min(Integer.MAX_VALUE, maxValuePerDraw + 1);
+    }
+    /**
+     * Exhaustive mode: within one step (a top-level span, see {@link TestCase#startSpan()}), at most this
+     * many choices take another value than their simplest; once a step has used them up, its remaining
+     * draws are enumerated only at their first alternative. Unbounded by default. The small-scope
+     * hypothesis per step: it keeps every alternative of every single draw reachable (every operation
+     * kind, every argument class) while the number of sequences grows polynomially, not exponentially,
+     * with the draws a step makes.
+     */
+    public int maxDeviationsPerStep() { return maxDeviationsPerStep; }
     /** Exhaustive mode: stop (incomplete) after this many runs. */
     public long maxRuns() { return maxRuns; }
     public List<Coverage> coverage() { return coverage; }
@@ -163,6 +190,8 @@ public final class Settings {
     public Settings withReplay(String token) { return toBuilder().replay(token).build(); }
     public Settings withMaxSteps(int v) { return toBuilder().maxSteps(v).build(); }
     public Settings withMaxValuePerDraw(long v) { return toBuilder().maxValuePerDraw(v).build(); }
+    public Settings withMaxPickAlternatives(int v) { return toBuilder().maxPickAlternatives(v).build(); }
+    public Settings withMaxDeviationsPerStep(int v) { return toBuilder().maxDeviationsPerStep(v).build(); }
     public Settings withMaxRuns(long v) { return toBuilder().maxRuns(v).build(); }
     public Settings withCoverage(Coverage... requirements) { return toBuilder().coverage(requirements).build(); }
 
@@ -344,6 +373,8 @@ public final class Settings {
         private String replay;
         private int maxSteps = 5;
         private long maxValuePerDraw = 3;
+        private int maxPickAlternatives;   // 0: as many as integer choices (maxValuePerDraw + 1)
+        private int maxDeviationsPerStep = Integer.MAX_VALUE;
         private long maxRuns = 1_000_000;
         private List<Coverage> coverage = new ArrayList<>();
         private int shardIndex;
@@ -365,6 +396,8 @@ public final class Settings {
         public Builder replay(String v) { replay = v == null || v.isBlank() ? null : v.strip(); return this; }
         public Builder maxSteps(int v) { maxSteps = v; return this; }
         public Builder maxValuePerDraw(long v) { maxValuePerDraw = v; return this; }
+        public Builder maxPickAlternatives(int v) { maxPickAlternatives = v; return this; }
+        public Builder maxDeviationsPerStep(int v) { maxDeviationsPerStep = v; return this; }
         public Builder maxRuns(long v) { maxRuns = v; return this; }
         public Builder coverage(Coverage... v) { coverage.addAll(List.of(v)); return this; }
         public Builder shard(int index, int count) { shardIndex = index; shardCount = count; return this; }
@@ -379,6 +412,8 @@ public final class Settings {
             check(mode != null, "mode must not be null");
             check(maxSteps >= 0, "maxSteps must be >= 0");
             check(maxValuePerDraw >= 0, "maxValuePerDraw must be >= 0");
+            check(maxPickAlternatives >= 0, "maxPickAlternatives must be >= 1");
+            check(maxDeviationsPerStep >= 0, "maxDeviationsPerStep must be >= 0");
             check(maxRuns > 0, "maxRuns must be > 0");
             check(shardCount >= 1 && shardIndex >= 0 && shardIndex < shardCount,
                     "shard " + shardIndex + "/" + shardCount + " needs 0 <= index < count");

@@ -91,6 +91,8 @@ public final class TestCase {
     private final int maxChoices;
     private final int maxSteps;
     private final long maxIntPerDraw;          // exhaustive clamp of integer draws, Long.MAX_VALUE otherwise
+    private final long maxPickIndex;           // exhaustive clamp of picks, Long.MAX_VALUE otherwise
+    private final int maxDeviations;           // exhaustive: non-zero choices allowed per top-level span
     private final boolean finalRun;
     private final Fingerprints fingerprints;   // non-null only in exhaustive mode: draws past the prefix stop
     private final boolean recording;           // kinds, spans and references for the shrinker (not in search)
@@ -129,6 +131,8 @@ public final class TestCase {
     long[] frontier;                           // exhaustive: the alternatives of the draw past the prefix
     long clampedDraws;                         // exhaustive: integer draws whose range was clamped
     long widestClamped = -1;                   // exhaustive: the largest maximum among them
+    long clampedPicks;                         // exhaustive: picks cut to maxPickAlternatives
+    long widestPick = -1;                      // exhaustive: the most alternatives among them
 
     private TestCase(long[] prefix, SplittableRandom random, Settings s, boolean finalRun, Fingerprints fp,
                      boolean recording) {
@@ -137,6 +141,8 @@ public final class TestCase {
         this.maxChoices = s.maxChoices();
         this.maxSteps = s.mode() == Mode.EXHAUSTIVE ? s.maxSteps() : Integer.MAX_VALUE;
         this.maxIntPerDraw = fp != null ? s.maxValuePerDraw() : Long.MAX_VALUE;
+        this.maxPickIndex = fp != null ? s.maxPickAlternatives() - 1L : Long.MAX_VALUE;
+        this.maxDeviations = s.maxDeviationsPerStep();
         this.finalRun = finalRun;
         this.fingerprints = fp;
         this.recording = recording;
@@ -436,6 +442,10 @@ public final class TestCase {
             bound = maxIntPerDraw;
             clampedDraws++;
             widestClamped = Math.max(widestClamped, max);
+        } else if (kind == PICK && max > maxPickIndex) {
+            bound = maxPickIndex;
+            clampedPicks++;
+            widestPick = Math.max(widestPick, max + 1);
         }
         long v;
         if (size < prefix.length) {
@@ -445,6 +455,9 @@ public final class TestCase {
             }
         } else if (fingerprints != null) {
             frontier = alternatives(kind, bound, weights);
+            if (frontier.length > 1 && openCount > 0 && deviationsInStep() >= maxDeviations) {
+                frontier = new long[] {frontier[0]};   // this step used its deviations: the simplest only
+            }
             stop(Status.FRONTIER);
             return 0;   // unreachable
         } else if (random == null) {
@@ -488,12 +501,21 @@ public final class TestCase {
         choices[size++] = v;
     }
 
-    /** Exhaustive mode: every value the draw can take; flags and picks in full, integers up to the clamp. */
+    /** Exhaustive mode: non-zero choices so far in the outermost open span (the current step). */
+    private int deviationsInStep() {
+        int n = 0;
+        for (int i = openStarts[0]; i < size; i++) {
+            n += choices[i] != 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Exhaustive mode: every value the draw can take, flags in full, picks and integers up to their clamps. */
     private static long[] alternatives(byte kind, long bound, int[] weights) {
         if (weights != null) {
             long[] out = new long[weights.length];
             int n = 0;
-            for (int i = 0; i < weights.length; i++) {
+            for (int i = 0; i <= Math.min(bound, weights.length - 1); i++) {
                 if (weights[i] > 0) {
                     out[n++] = i;   // a weight-0 alternative would only reject the case
                 }

@@ -116,7 +116,7 @@ class ExhaustiveTest {
             tc.label("kind", Integer.toString(tc.pickWeighted(0, 5, 1, 1)));
             tc.label("flag", Boolean.toString(tc.weighted(0.01)));
             tc.label("v", Integer.toString(tc.between(0, 100)));
-        }, exhaustive(1, 1));
+        }, exhaustive(1, 1).withMaxPickAlternatives(Integer.MAX_VALUE));
         assertThat(r.exhaustiveComplete()).isTrue();
         assertThat(r.validCases()).isEqualTo(10 * 3 * 2 * 2);   // the weight-0 kind is not enumerated
         assertThat(r.statistics().values("item")).hasSize(10);
@@ -126,7 +126,7 @@ class ExhaustiveTest {
         assertThat(bounds.widestClamped()).isEqualTo(100);
         assertThat(bounds.clampedDraws()).isPositive();
         assertThat(r.summary()).contains("complete: covered every sequence of up to 1 steps with every alternative of"
-                + " each flag and pick, and integer draws limited to 0..1 (")
+                + " each flag, every alternative of each pick, and integer draws limited to 0..1 (")
                 .contains("integer draws had wider ranges, up to 0..100, and were clamped)");
     }
 
@@ -171,5 +171,52 @@ class ExhaustiveTest {
         assertThat(complete.failure()).get().extracting(Failure::choices).isEqualTo(new long[] {1, 1, 1});
         assertThat(complete.counters().pruned()).isPositive();
         assertThat(complete.casesRun()).isLessThan(incomplete.casesRun());
+    }
+
+    @Test
+    void picksCanBeCutWhenTheyNestTooDeep() {
+        List<String> items = List.of("a", "b", "c", "d", "e");
+        RunResult r = Engine.run(tc -> tc.label("item", tc.pick(items)), exhaustive(1, 3).withMaxPickAlternatives(2));
+        assertThat(r.statistics().values("item")).containsExactlyInAnyOrder("a", "b");
+        assertThat(r.exhaustiveBounds().orElseThrow().describe())
+                .contains("the first 2 alternatives of each pick (2 picks had more, up to 5)");   // one per sequence
+    }
+
+    @Test
+    void byDefaultPicksAreBoundLikeIntegers() {
+        List<String> items = List.of("a", "b", "c", "d", "e");
+        RunResult r = Engine.run(tc -> tc.label("item", tc.pick(items)), exhaustive(1, 2));
+        assertThat(r.statistics().values("item")).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(r.summary()).contains("the first 3 alternatives of each pick (3 picks had more, up to 5)");
+    }
+
+    /**
+     * Steps of three draws, each with 10 alternatives: 1,000 sequences per step in full. With at most
+     * one deviation from the simplest choice per step, 1 + 3 * 9 = 28 per step remain (784 for two steps
+     * against a million), and every value
+     * of every single draw is still reached.
+     */
+    @Test
+    void deviationsPerStepKeepEveryAlternativeReachableAtPolynomialCost() {
+        List<Integer> ten = java.util.stream.IntStream.range(0, 10).boxed().collect(java.util.stream.Collectors.toList());
+        Property steps = tc -> {
+            for (int i = 0; i < tc.maxSteps(); i++) {
+                tc.startSpan();
+                for (int d = 0; d < 3; d++) {
+                    tc.label("draw " + d, Integer.toString(tc.pick(ten)));
+                }
+                tc.endSpan();
+            }
+        };
+        RunResult all = Engine.run(steps, exhaustive(1, 3).withMaxPickAlternatives(Integer.MAX_VALUE));
+        assertThat(all.validCases()).isEqualTo(1000);
+        Settings full = exhaustive(2, 3).withMaxPickAlternatives(Integer.MAX_VALUE);
+        RunResult one = Engine.run(steps, full.withMaxDeviationsPerStep(1));
+        assertThat(one.exhaustiveComplete()).isTrue();
+        assertThat(one.validCases()).isEqualTo(28 * 28);
+        for (int d = 0; d < 3; d++) {
+            assertThat(one.statistics().values("draw " + d)).hasSize(10);
+        }
+        assertThat(one.summary()).contains("in which each step makes at most 1 choices other than the simplest");
     }
 }
