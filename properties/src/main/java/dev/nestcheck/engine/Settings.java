@@ -49,6 +49,7 @@ public final class Settings {
     private final int shardCount;
     private final Path database;
     private final Set<String> skippedShrinkPasses;
+    private final boolean legacyGeneration;
 
     private Settings(Builder b) {
         this.name = b.name;
@@ -70,6 +71,7 @@ public final class Settings {
         this.shardCount = b.shardCount;
         this.database = b.database;
         this.skippedShrinkPasses = Set.copyOf(b.skippedShrinkPasses);
+        this.legacyGeneration = b.legacyGeneration;
     }
 
     /**
@@ -107,6 +109,7 @@ public final class Settings {
         b.shardCount = shardCount;
         b.database = database;
         b.skippedShrinkPasses = skippedShrinkPasses;
+        b.legacyGeneration = legacyGeneration;
         return b;
     }
 
@@ -221,6 +224,19 @@ public final class Settings {
     }
 
     Set<String> skippedShrinkPasses() { return skippedShrinkPasses; }
+
+    /**
+     * Measurement only: random search samples as engine v1 did (uniform integers with 1/32 edges, no
+     * repeats), so that a seed finds the very same first failure as v1 and the two shrinkers can be
+     * compared on it.
+     */
+    Settings withLegacyGeneration() {
+        Builder b = toBuilder();
+        b.legacyGeneration = true;
+        return b.build();
+    }
+
+    boolean legacyGeneration() { return legacyGeneration; }
 
     /** No failure database. */
     public Settings withoutDatabase() { return toBuilder().database(null).build(); }
@@ -381,6 +397,7 @@ public final class Settings {
         private int shardCount = 1;
         private Path database;
         private Set<String> skippedShrinkPasses = Set.of();
+        private boolean legacyGeneration;
 
         private Builder() { }
 

@@ -190,6 +190,7 @@ final class Shrinker {
     }
 
     private void expensivePasses() {
+        run("delete runs of sibling spans", this::deleteSiblingRuns);
         run("lower duplicates together", this::lowerDuplicates);
         run("redistribute at any distance", this::redistributeAtAnyDistance);
     }
@@ -415,6 +416,53 @@ final class Shrinker {
                 }
             }
         }
+    }
+
+    /**
+     * Deletes runs of 2 to 8 adjacent sibling spans at once, last first: steps that only make sense
+     * together (open a context, use it, close it; create an object and the step that frees it) can often
+     * go only all at once, since deleting any one of them alone changes what the others do.
+     */
+    private void deleteSiblingRuns() {
+        for (int length = 8; length >= 2; length--) {
+            TestCase.Spans spans = best.spans();
+            List<int[]> runs = siblingRuns(spans, length);
+            for (int r = runs.size() - 1; r >= 0; r--) {
+                if (best.spans() != spans) {
+                    spans = best.spans();
+                    runs = siblingRuns(spans, length);
+                    r = Math.min(r, runs.size());
+                    continue;
+                }
+                int[] run = runs.get(r);
+                long[] attempt = without(b(), run[0], run[1]);
+                shortened(() -> consider(attempt));
+            }
+        }
+    }
+
+    /** [start, end) of every run of {@code length} adjacent, non-empty siblings. */
+    private static List<int[]> siblingRuns(TestCase.Spans spans, int length) {
+        Map<Integer, List<Integer>> children = new TreeMap<>();
+        for (int k = 0; k < spans.count(); k++) {
+            if (spans.length(k) > 0) {
+                children.computeIfAbsent(spans.parent()[k], p -> new ArrayList<>()).add(k);
+            }
+        }
+        List<int[]> out = new ArrayList<>();
+        for (List<Integer> siblings : children.values()) {
+            for (int i = 0; i + length <= siblings.size(); i++) {
+                boolean adjacent = true;
+                for (int j = i + 1; j < i + length; j++) {
+                    adjacent &= spans.end()[siblings.get(j - 1)] == spans.start()[siblings.get(j)];
+                }
+                if (adjacent) {
+                    out.add(new int[] {spans.start()[siblings.get(i)], spans.end()[siblings.get(i + length - 1)]});
+                }
+            }
+        }
+        out.sort((x, y) -> Integer.compare(x[0], y[0]));
+        return out;
     }
 
     /** Sets every choice of a span to zero, last span first (Hypothesis' zero-examples). */

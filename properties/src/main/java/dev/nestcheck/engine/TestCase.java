@@ -84,6 +84,7 @@ public final class TestCase {
     static final long WIDE = 16;
     private static final long UINT32_MAX = 0xFFFF_FFFFL;
     private static final int RECENT = 8;            // integers remembered for repeats
+    private static final double FAIR = -2;          // bool()'s probability: a fair coin
     private static final int MAX_DRAWS_SHOWN = 40;  // report lines of drawn values
 
     private final long[] prefix;
@@ -96,6 +97,7 @@ public final class TestCase {
     private final boolean finalRun;
     private final Fingerprints fingerprints;   // non-null only in exhaustive mode: draws past the prefix stop
     private final boolean recording;           // kinds, spans and references for the shrinker (not in search)
+    private final boolean legacy;              // measurement only: engine v1's sampling
     private long[] choices = new long[16];
     private int size;
 
@@ -146,6 +148,7 @@ public final class TestCase {
         this.finalRun = finalRun;
         this.fingerprints = fp;
         this.recording = recording;
+        this.legacy = s.legacyGeneration();
         if (recording) {
             kinds = new byte[16];
             maxima = new long[16];
@@ -264,7 +267,7 @@ public final class TestCase {
 
     /** A fair coin; shrinks toward false. */
     public boolean bool() {
-        boolean v = draw(FLAG, 1, 0.5, null, 0, 0) == 1;
+        boolean v = draw(FLAG, 1, FAIR, null, 0, 0) == 1;
         if (logging()) log("bool()", v);
         return v;
     }
@@ -460,10 +463,13 @@ public final class TestCase {
             }
             stop(Status.FRONTIER);
             return 0;   // unreachable
-        } else if (random == null) {
-            v = 0;
+        } else if (random == null || bound == 0) {
+            v = 0;   // nothing to choose (a pick of one, a range of one value): no randomness used
+        } else if (legacy) {
+            v = p == FAIR ? random.nextLong(2) : p >= 0 ? (random.nextDouble() < p ? 1 : 0)
+                    : weights != null ? sampleWeighted(weights, totalWeight) : legacyUniform(bound);
         } else if (kind == FLAG) {
-            v = random.nextDouble() < p ? 1 : 0;
+            v = random.nextDouble() < (p == FAIR ? 0.5 : p) ? 1 : 0;
         } else if (kind == PICK) {
             v = weights != null ? sampleWeighted(weights, totalWeight) : random.nextLong(bound + 1);
         } else {
@@ -575,6 +581,20 @@ public final class TestCase {
             case 5: return choiceOf(lo, hi, lo);
             default: return choiceOf(lo, hi, hi);
         }
+    }
+
+    /**
+     * Measurement only ({@link Settings#withLegacyGeneration}): engine v1's sampling, draw for draw, so that
+     * its shrinking and this one's can be compared on the very same failing cases.
+     */
+    private long legacyUniform(long n) {
+        if (n >= WIDE) {
+            int r = random.nextInt(32);
+            if (r < 2) {
+                return r == 0 ? 0 : n;
+            }
+        }
+        return n == Long.MAX_VALUE ? random.nextLong() & Long.MAX_VALUE : random.nextLong(n + 1);
     }
 
     private void remember(long value) {
