@@ -229,6 +229,8 @@ final class Shrinker {
             Outcome o = call(candidate, null);
             used = o.interesting() ? o.choices() : NOT_INTERESTING;
             remember(key, used);
+        } else if (used != NOT_INTERESTING && shortlex(used, best.choices()) < 0) {
+            call(used, null);   // smaller than the best, known from an earlier shrink of this failure: adopt it
         }
         return used != NOT_INTERESTING && shortlex(used, best.choices()) <= 0;
     }

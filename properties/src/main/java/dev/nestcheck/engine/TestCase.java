@@ -440,6 +440,35 @@ public final class TestCase {
         if (size >= maxChoices) {
             stop(Status.OVERRUN);
         }
+        // random search draws fresh values (its prefix is empty and nothing is clamped): kept short, it is hot
+        long v = random != null ? sample(kind, max, p, weights, totalWeight, lo) : given(kind, max, weights);
+        append(v, kind, max);
+        return v;
+    }
+
+    /** Random search: a fresh value, by kind (see the class comment). */
+    private long sample(byte kind, long max, double p, int[] weights, long totalWeight, long lo) {
+        if (max == 0) {
+            return 0;   // nothing to choose (a pick of one, a range of one value): no randomness used
+        }
+        if (legacy) {
+            return p == FAIR ? random.nextLong(2) : p >= 0 ? (random.nextDouble() < p ? 1 : 0)
+                    : weights != null ? sampleWeighted(weights, totalWeight) : legacyUniform(max);
+        }
+        if (kind == FLAG) {
+            return random.nextDouble() < (p == FAIR ? 0.5 : p) ? 1 : 0;
+        }
+        if (kind == PICK) {
+            return weights != null ? sampleWeighted(weights, totalWeight) : random.nextLong(max + 1);
+        }
+        return sampleInt(max, lo);
+    }
+
+    /**
+     * Replay, shrinking and exhaustive mode: the prefix's value (0 when out of range or past the end);
+     * in exhaustive mode, past the prefix, the alternatives to enumerate (the case stops there).
+     */
+    private long given(byte kind, long max, int[] weights) {
         long bound = max;
         if (kind == INT && max > maxIntPerDraw) {
             bound = maxIntPerDraw;
@@ -450,33 +479,18 @@ public final class TestCase {
             clampedPicks++;
             widestPick = Math.max(widestPick, max + 1);
         }
-        long v;
         if (size < prefix.length) {
-            v = prefix[size];
-            if (v < 0 || v > bound) {
-                v = 0;
-            }
-        } else if (fingerprints != null) {
+            long v = prefix[size];
+            return v < 0 || v > bound ? 0 : v;
+        }
+        if (fingerprints != null) {
             frontier = alternatives(kind, bound, weights);
             if (frontier.length > 1 && openCount > 0 && deviationsInStep() >= maxDeviations) {
                 frontier = new long[] {frontier[0]};   // this step used its deviations: the simplest only
             }
             stop(Status.FRONTIER);
-            return 0;   // unreachable
-        } else if (random == null || bound == 0) {
-            v = 0;   // nothing to choose (a pick of one, a range of one value): no randomness used
-        } else if (legacy) {
-            v = p == FAIR ? random.nextLong(2) : p >= 0 ? (random.nextDouble() < p ? 1 : 0)
-                    : weights != null ? sampleWeighted(weights, totalWeight) : legacyUniform(bound);
-        } else if (kind == FLAG) {
-            v = random.nextDouble() < (p == FAIR ? 0.5 : p) ? 1 : 0;
-        } else if (kind == PICK) {
-            v = weights != null ? sampleWeighted(weights, totalWeight) : random.nextLong(bound + 1);
-        } else {
-            v = sampleInt(bound, lo);
         }
-        append(v, kind, max);
-        return v;
+        return 0;
     }
 
     /** Records a choice decided by the engine (a retargeted reference), bypassing sampling. */
@@ -546,21 +560,25 @@ public final class TestCase {
         if (n < WIDE) {
             return random.nextLong(n + 1);
         }
-        int r = random.nextInt(8);
-        if (r == 0) {
-            return edge(n, lo);
+        // one random long decides the source and, but for uniform draws, the value; an 8-bit field a
+        // scaled by (a * k) >>> 8 picks one of k without a division
+        long r = random.nextLong();
+        int source = (int) (r & 7);
+        int a = (int) ((r >>> 3) & 0xFF);
+        if (source == 0) {
+            return edge(n, lo, (a * 7) >>> 8);
         }
-        if (r <= 3) {
-            int bits = 1 + random.nextInt(Math.min(8, 64 - Long.numberOfLeadingZeros(n)));
-            return Math.min(n, random.nextLong(1L << bits));
+        if (source <= 3) {
+            int bits = 1 + ((a * Math.min(8, 64 - Long.numberOfLeadingZeros(n))) >>> 8);
+            return Math.min(n, (r >>> 16) & ((1L << bits) - 1));
         }
-        if (r <= 5 && recentCount > 0) {
-            long v = recent[random.nextInt(recentCount)];
-            int how = random.nextInt(4);
+        if (source <= 5 && recentCount > 0) {
+            long v = recent[(a * recentCount) >>> 8];
+            int how = (int) ((r >>> 11) & 3);
             if (how == 2) {
-                v += random.nextBoolean() ? 1 : -1;
+                v += ((r >>> 13) & 1) == 0 ? 1 : -1;
             } else if (how == 3) {
-                v += random.nextInt(33) - 16;
+                v += ((((int) (r >>> 14) & 0xFF) * 33) >>> 8) - 16;
             }
             long hi = lo + n;
             if (v >= lo && v <= hi) {
@@ -570,9 +588,9 @@ public final class TestCase {
         return n == Long.MAX_VALUE ? random.nextLong() & Long.MAX_VALUE : random.nextLong(n + 1);
     }
 
-    private long edge(long n, long lo) {
+    private static long edge(long n, long lo, int which) {
         long hi = lo + n;
-        switch (random.nextInt(7)) {
+        switch (which) {
             case 0: return 0;
             case 1: return 1;
             case 2: return 2;
@@ -602,8 +620,10 @@ public final class TestCase {
             recent = new long[RECENT];
         }
         recent[recentNext] = value;
-        recentNext = (recentNext + 1) % RECENT;
-        recentCount = Math.min(recentCount + 1, RECENT);
+        recentNext = (recentNext + 1) & (RECENT - 1);   // RECENT is a power of two
+        if (recentCount < RECENT) {
+            recentCount++;
+        }
     }
 
     private long sampleWeighted(int[] weights, long total) {

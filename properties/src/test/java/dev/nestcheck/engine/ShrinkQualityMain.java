@@ -12,7 +12,8 @@ import java.util.Map;
  * {@link PlantedBugsTest}): for each, over seeds 1..50 with 1,000 tries, how many runs found the bug,
  * how many reached the known minimum, the shrink attempts (property runs) median and maximum, and how
  * many ended with the budget exhausted. Run it from the test classpath, e.g.
- * {@code java -cp ... dev.nestcheck.engine.ShrinkQualityMain}.
+ * {@code java -cp ... dev.nestcheck.engine.ShrinkQualityMain [SEEDS [PASSES_TO_SKIP [legacy]]]}; "legacy"
+ * samples as engine v1 did, so that the shrinkers can be compared on the same failing cases.
  */
 public final class ShrinkQualityMain {
 
@@ -46,8 +47,11 @@ public final class ShrinkQualityMain {
         int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         Map<String, String> rows = new LinkedHashMap<>();
         Settings base = Settings.defaults();
-        if (args.length > 1) {
+        if (args.length > 1 && !args[1].isEmpty()) {
             base = base.withoutShrinkPasses(args[1].split(","));
+        }
+        if (args.length > 2 && args[2].equals("legacy")) {
+            base = base.withLegacyGeneration();   // engine v1's sampling: v1's failing cases, this shrinker
         }
         for (Bug bug : bugs()) {
             rows.put(bug.name(), measure(bug, seeds, base));
