@@ -518,7 +518,10 @@ final class Shrinker {
     /**
      * Puts adjacent sibling spans of the same label in order (the smaller first), as Hypothesis sorts
      * list elements: when the property does not care about the order of two steps or elements, the
-     * report shows them in one canonical order, and a later pass may delete what lay between.
+     * report shows them in one canonical order, and a later pass may delete what lay between. Unlabelled
+     * spans are sorted only at the top level (the steps of a sequence): nested inside a step, an
+     * unlabelled span may be anything, and sorting such parts (the commands of an array whose size can
+     * only shrink from the end) can push the one that matters out of reach.
      */
     private void sortSiblingSpans() {
         boolean swapped = true;
@@ -535,7 +538,8 @@ final class Shrinker {
                 for (int s = 1; s < siblings.size() && !swapped; s++) {
                     int x = siblings.get(s - 1), y = siblings.get(s);
                     if (spans.end()[x] != spans.start()[y]
-                            || !java.util.Objects.equals(spans.label()[x], spans.label()[y])) {
+                            || !java.util.Objects.equals(spans.label()[x], spans.label()[y])
+                            || spans.label()[x] == null && spans.parent()[x] >= 0) {
                         continue;
                     }
                     long[] cur = b();
