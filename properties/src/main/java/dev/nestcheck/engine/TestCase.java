@@ -85,7 +85,7 @@ public final class TestCase {
     private static final long UINT32_MAX = 0xFFFF_FFFFL;
     private static final int RECENT = 8;            // integers remembered for repeats
     private static final double FAIR = -2;          // bool()'s probability: a fair coin
-    private static final int MAX_DRAWS_SHOWN = 40;  // report lines of drawn values
+    private static final int MAX_DRAWS_SHOWN = 12;  // report lines of drawn values: a stateful case is better told by notes
 
     private final long[] prefix;
     private final SplittableRandom random;     // null: draws past the prefix return 0

@@ -92,7 +92,7 @@ class FailureReportingTest {
             }
             throw new AssertionError("always");
         }, Settings.defaults().withSeed(4)).failure().orElseThrow();
-        assertThat(f.drawnValues()).hasSize(41).endsWith("... and 60 more (tc.note(...) can tell the case's story instead)");
+        assertThat(f.drawnValues()).hasSize(13).endsWith("... and 88 more (tc.note(...) can tell the case's story instead)");
     }
 
     @Test
