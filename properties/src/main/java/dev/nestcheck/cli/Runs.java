@@ -110,7 +110,9 @@ final class Runs {
         String text = CounterexampleText.text(cx);
         io.out().println(indent(text.substring(text.indexOf('\n') + 1)));   // the title is on the row already
         if (f.shrinkStats().budgetExhausted())
-            io.out().println("  note:   shrinking stopped at its limit (--shrink-time); the sequence may not be minimal");
+            io.out().println("  note:   shrinking stopped at " + (f.shrinkStats().end() == Failure.ShrinkEnd.TIME_LIMIT
+                    ? "its time limit (--shrink-time)" : "its attempt limit (" + r.run().settings().shrinkMaxAttempts()
+                    + " runs)") + " while still making progress; the sequence may not be minimal");
         if (origin.seed() != null) io.out().println("  seed:   " + origin.seed());
         if (origin.command() == null) io.out().println("  token:  " + origin.replayToken());
         io.out().println("  replay: " + origin.replayCommand());

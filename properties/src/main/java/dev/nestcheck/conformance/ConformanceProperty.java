@@ -49,6 +49,17 @@ public final class ConformanceProperty implements Property {
         return policy;
     }
 
+    /**
+     * What a choice sequence means here beyond the code: the policy and the platform (and the REQ rule of
+     * a matrix search). Replay tokens carry it, so a token replayed under another policy or platform is
+     * refused instead of silently running another case.
+     */
+    @Override
+    public String identity() {
+        return "policy " + policy + ", " + (fixedPlatform == null ? "random small platforms"
+                : "platform " + fixedPlatform.withPolicy(policy)) + (requirement == null ? "" : ", " + requirement);
+    }
+
     /** Steps executed on both sides so far, over every case this property ran (a throughput counter). */
     public long stepsExecuted() {
         return steps.sum();

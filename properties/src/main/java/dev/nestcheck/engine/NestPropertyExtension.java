@@ -64,11 +64,16 @@ public final class NestPropertyExtension implements ParameterResolver, Invocatio
         RunResult result = Engine.run(property, settings);
         invocation.skip();
         System.out.println(result.summary());
+        result.databaseNote().ifPresent(n -> System.out.println("failure database: " + n));
+        result.healthWarnings().forEach(w -> System.out.println("health warning: " + w));
         System.out.println(result.statistics().table());
         result.assertPassed();
     }
 
-    /** Annotation attributes, then system property overrides. */
+    /**
+     * Annotation attributes, the local failure database (under {@code target/}, off in CI; used only by
+     * properties with a random seed), then system property overrides.
+     */
     static Settings settings(NestProperty a, String name) {
         Settings.Builder b = Settings.builder().name(name).mode(a.mode());
         if (a.tries() > 0) {
@@ -92,6 +97,6 @@ public final class NestPropertyExtension implements ParameterResolver, Invocatio
         if (!a.shrinkTime().isBlank()) {
             b.shrinkMaxTime(Settings.parseDuration("@NestProperty(shrinkTime)", a.shrinkTime()));
         }
-        return b.build().withSystemOverrides();
+        return b.build().withLocalDatabase().withSystemOverrides();
     }
 }

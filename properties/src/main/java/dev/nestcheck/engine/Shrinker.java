@@ -1,47 +1,65 @@
 package dev.nestcheck.engine;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongPredicate;
 
 /**
  * Shrinks a failing choice sequence, minithesis-style: it only ever edits choices and re-runs the
  * property, keeping an edit when the property still fails the same way. "Smaller" is shortlex order
- * (shorter first, then lexicographically smaller), which every pass strictly decreases, so the loop of
- * passes terminates; it stops at a fixpoint or when the attempt or time budget runs out.
+ * (shorter first, then lexicographically smaller), which every adopted edit strictly decreases, so the
+ * loop terminates: at a fixpoint (a round in which no pass improved anything), or when a limit (property
+ * calls, or the optional wall time) stops it.
  *
- * <p>Passes: delete blocks of 8, 7, ..., 1 choices (also with the choice before the block lowered by
- * one, for length-prefixed encodings; every size rather than minithesis' powers of two, because a step
- * drawn as 3 choices, e.g. continue flag + op + argument, cannot be removed by blocks of 2 and 4 without
- * misaligning everything after it); set blocks of 8, 4, 2 to zero; minimise each choice by binary search;
- * swap out-of-order choices at distance 2 and 1, and lower one of them while raising the other by the same
- * amount (moves "mass" rightwards so an element can then be deleted).
+ * <p>A round runs the cheap passes; only when they find nothing does it run the expensive ones, which
+ * look at pairs and groups of choices. Each pass is small and says why it exists. Deletions count only
+ * when the sequence the property actually used got shorter: a choice replayed past the end reads as 0,
+ * so deleting trailing zeros can reproduce the very same case, and that is not progress.
  */
 final class Shrinker {
 
-    /** The result of running one candidate: whether it failed the same way, and the choices it used. */
-    record Outcome(boolean interesting, long[] choices, Throwable failure, int[][] spans) {
+    /** The result of running one candidate: whether it failed the same way, and what the run recorded. */
+    record Outcome(boolean interesting, long[] choices, Throwable failure, TestCase.Spans spans, byte[] kinds,
+                   long[] maxima, long[] references) {
         Outcome(boolean interesting, long[] choices, Throwable failure) {
-            this(interesting, choices, failure, new int[0][]);
+            this(interesting, choices, failure, TestCase.Spans.NONE, new byte[0], new long[0], new long[0]);
         }
     }
 
     @FunctionalInterface
     interface TestFunction {
-        Outcome run(long[] candidate);
+        /** Runs the candidate; {@code retarget} (may be null) maps reference draws to the birth they must resolve to. */
+        Outcome run(long[] candidate, Map<Integer, Long> retarget);
+    }
+
+    /** Why shrinking ended. */
+    enum End {
+        /** A whole round of passes found nothing: a local minimum. */
+        FIXPOINT,
+        /** The limit on property calls stopped it. */
+        CALL_LIMIT,
+        /** The wall-time limit stopped it. */
+        TIME_LIMIT
     }
 
     private static final long[] NOT_INTERESTING = new long[0];
     private static final long CACHE_LIMIT = 4_000_000;   // total cached choices before the cache is reset
 
-    /** Unwinds the passes when the budget runs out. */
-    private static final class BudgetExhausted extends RuntimeException {
+    /** Unwinds the passes when a limit is reached. */
+    private static final class LimitReached extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        final End why;
 
-        BudgetExhausted() {
+        LimitReached(End why) {
             super(null, null, false, false);
+            this.why = why;
         }
     }
 
@@ -66,91 +84,206 @@ final class Shrinker {
         }
     }
 
-    private final TestFunction test;
-    private final int maxAttempts;
-    private final long maxNanos;
-    private final Map<Key, long[]> cache = new HashMap<>();   // candidate -> used choices, or NOT_INTERESTING
-    private long cachedChoices;
-    private long startNanos;
+    /**
+     * Candidate -> the choices its run used, or NOT_INTERESTING. Shared by the shrinks of one failure
+     * (the first and its restarts), since restarts often walk into sequences already tried.
+     */
+    static final class Cache {
+        private final Map<Key, long[]> map = new HashMap<>();
+        private long choices;
 
-    long[] best;
-    int[][] bestSpans;          // the spans of best's run, or null until known
-    Throwable bestFailure;
-    int attempts;
-    boolean budgetExhausted;
-    Duration spent = Duration.ZERO;
+        long[] get(Key key) {
+            return map.get(key);
+        }
 
-    Shrinker(long[] failing, Throwable failure, TestFunction test, int maxAttempts, Duration maxTime) {
-        this.best = failing.clone();
-        this.bestFailure = failure;
-        this.test = test;
-        this.maxAttempts = maxAttempts;
-        this.maxNanos = maxTime.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : maxTime.toNanos();
+        void put(Key key, long[] used) {
+            choices += key.choices.length + used.length;
+            if (choices > CACHE_LIMIT) {
+                map.clear();
+                choices = 0;
+            }
+            map.put(key, used);
+        }
     }
 
-    /** Runs the passes to a fixpoint or until the budget is spent; the result is in {@link #best}. */
+    private final TestFunction test;
+    private final int maxCalls;
+    private final long maxNanos;
+    private final Cache cache;
+    private long startNanos;
+    private boolean progressInRound;
+
+    Outcome best;               // the smallest failing run so far: its choices, spans, kinds, references
+    int calls;                  // property runs (cache misses): what the limit counts
+    int candidates;             // candidates considered, cache hits included
+    int rounds;
+    End end;
+    boolean stillProgressing;   // when a limit stopped it: the interrupted round had already improved the case
+    Duration spent = Duration.ZERO;
+    final Map<String, Integer> improvements = new LinkedHashMap<>();   // pass name -> adopted edits
+    private String pass = "start";
+    private Set<String> skipped = Set.of();
+
+    /**
+     * @param failing the failing case, as run (with its spans, kinds and references)
+     * @param maxCalls limit on property runs
+     * @param maxTime wall-time limit; {@code null} for none
+     */
+    Shrinker(Outcome failing, TestFunction test, int maxCalls, Duration maxTime) {
+        this(failing, test, maxCalls, maxTime, new Cache());
+    }
+
+    Shrinker(Outcome failing, TestFunction test, int maxCalls, Duration maxTime, Cache cache) {
+        this.best = failing;
+        this.test = test;
+        this.cache = cache;
+        this.maxCalls = maxCalls;
+        this.maxNanos = maxTime == null || maxTime.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE
+                : maxTime.toNanos();
+        remember(new Key(failing.choices()), failing.choices());
+    }
+
+    long[] bestChoices() {
+        return best.choices();
+    }
+
+    Throwable bestFailure() {
+        return best.failure();
+    }
+
+    /** Runs rounds of passes to a fixpoint or until a limit stops it; the result is in {@link #best}. */
     void shrink() {
         startNanos = System.nanoTime();
         try {
-            long[] previous = null;
-            while (!Arrays.equals(previous, best)) {
-                previous = best;
-                deleteSpans();
-                zeroSpans();
-                minimiseSpanHeads();
-                deleteBlocks();
-                zeroBlocks();
-                minimiseEach();
-                sortTopLevelSpans();
-                swapAndRedistribute();
+            while (true) {
+                rounds++;
+                progressInRound = false;
+                cheapPasses();
+                if (progressInRound) {
+                    continue;
+                }
+                expensivePasses();
+                if (!progressInRound) {
+                    break;
+                }
             }
-        } catch (BudgetExhausted e) {
-            budgetExhausted = true;
+            end = End.FIXPOINT;
+        } catch (LimitReached e) {
+            end = e.why;
+            // in the first round nothing is known yet; later, a round that found nothing so far was
+            // checking what is probably a local minimum
+            stillProgressing = progressInRound || rounds == 1;
         }
         spent = Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private void cheapPasses() {
+        run("delete spans", this::deleteSpans);
+        run("replace a span by a nested one of its kind", this::promoteSpans);
+        run("zero spans", this::zeroSpans);
+        run("minimise span heads", this::minimiseSpanHeads);
+        run("delete blocks", this::deleteBlocks);
+        run("zero blocks", this::zeroBlocks);
+        run("minimise each choice", this::minimiseEach);
+        run("sort sibling spans", this::sortSiblingSpans);
+        run("swap and redistribute neighbours", this::swapAndRedistributeNeighbours);
+    }
+
+    private void expensivePasses() {
+        run("delete runs of sibling spans", this::deleteSiblingRuns);
+        run("lower duplicates together", this::lowerDuplicates);
+        run("redistribute at any distance", this::redistributeAtAnyDistance);
+    }
+
+    private void run(String name, Runnable p) {
+        if (!skipped.contains(name)) {
+            pass = name;
+            p.run();
+        }
+    }
+
+    /** Engine tests: leave these passes out (by name), to show which planted bug needs which pass. */
+    Shrinker skipping(Set<String> passes) {
+        skipped = passes;
+        return this;
     }
 
     static int shortlex(long[] a, long[] b) {
         return a.length != b.length ? Integer.compare(a.length, b.length) : Arrays.compare(a, b);
     }
 
+    // ------------------------------------------------------------------ running candidates
+
     /**
-     * True if the candidate fails the same way and what it used is no worse than the current best
-     * (adopting it if it is better). Results are cached, so revisiting a sequence costs nothing.
+     * Runs the candidate (or answers from the cache) and adopts what it used if it fails the same way
+     * and is smaller. True if the candidate fails the same way with a result no larger than the best.
      */
     private boolean consider(long[] candidate) {
-        if (Arrays.equals(candidate, best)) {
+        candidates++;
+        if (Arrays.equals(candidate, best.choices())) {
             return true;
         }
         Key key = new Key(candidate);
         long[] used = cache.get(key);
         if (used == null) {
-            if (attempts >= maxAttempts || System.nanoTime() - startNanos >= maxNanos) {
-                throw new BudgetExhausted();
-            }
-            attempts++;
-            Outcome o = test.run(candidate);
+            Outcome o = call(candidate, null);
             used = o.interesting() ? o.choices() : NOT_INTERESTING;
             remember(key, used);
-            if (o.interesting() && !Arrays.equals(o.choices(), candidate)) {
-                remember(new Key(o.choices()), o.choices());
-            }
-            if (o.interesting() && shortlex(o.choices(), best) < 0) {
-                best = o.choices();
-                bestSpans = Arrays.equals(o.choices(), candidate) || o.spans().length > 0 ? o.spans() : null;
-                bestFailure = o.failure();
+        } else if (used != NOT_INTERESTING && shortlex(used, best.choices()) < 0) {
+            call(used, null);   // smaller than the best, known from an earlier shrink of this failure: adopt it
+        }
+        return used != NOT_INTERESTING && shortlex(used, best.choices()) <= 0;
+    }
+
+    /** A candidate whose reference draws must resolve to given objects: not cached by input. */
+    private void considerRetargeted(long[] candidate, Map<Integer, Long> retarget) {
+        candidates++;
+        call(candidate, retarget);
+    }
+
+    private Outcome call(long[] candidate, Map<Integer, Long> retarget) {
+        if (calls >= maxCalls) {
+            throw new LimitReached(End.CALL_LIMIT);
+        }
+        if (System.nanoTime() - startNanos >= maxNanos) {
+            throw new LimitReached(End.TIME_LIMIT);
+        }
+        calls++;
+        Outcome o = test.run(candidate, retarget);
+        if (o.interesting()) {
+            remember(new Key(o.choices()), o.choices());
+            if (shortlex(o.choices(), best.choices()) < 0) {
+                best = o;
+                progressInRound = true;
+                improvements.merge(pass, 1, Integer::sum);
             }
         }
-        return used != NOT_INTERESTING && shortlex(used, best) <= 0;
+        return o;
     }
 
     private void remember(Key key, long[] used) {
-        cachedChoices += key.choices.length + used.length;
-        if (cachedChoices > CACHE_LIMIT) {
-            cache.clear();
-            cachedChoices = 0;
-        }
         cache.put(key, used);
+    }
+
+    /** True if best got shorter while running {@code r}: what a deletion must achieve to count. */
+    private boolean shortened(Runnable r) {
+        int before = best.choices().length;
+        r.run();
+        return best.choices().length < before;
+    }
+
+    private long[] b() {
+        return best.choices();
+    }
+
+    private boolean replace(int i, long v) {
+        long[] cur = b();
+        if (i >= cur.length) {
+            return false;
+        }
+        long[] a = cur.clone();
+        a[i] = v;
+        return consider(a);
     }
 
     /** Like minithesis' bin_search_down: assumes {@code f(hi)} holds and finds a small {@code v} with f(v). */
@@ -168,176 +301,195 @@ final class Shrinker {
         }
     }
 
-    private boolean replace(int i, long v) {
-        if (i >= best.length) {
-            return false;
-        }
-        long[] a = best.clone();
-        a[i] = v;
-        return consider(a);
+    private static long[] without(long[] a, int start, int end) {
+        long[] out = new long[a.length - (end - start)];
+        System.arraycopy(a, 0, out, 0, start);
+        System.arraycopy(a, end, out, start, a.length - end);
+        return out;
     }
 
-    private boolean replace(int i, long vi, int j, long vj) {
-        if (i >= best.length || j >= best.length) {
-            return false;
-        }
-        long[] a = best.clone();
-        a[i] = vi;
-        a[j] = vj;
-        return consider(a);
-    }
+    // ------------------------------------------------------------------ span passes
 
     /**
-     * Deletes whole spans (see {@link TestCase#startSpan()}), last first, so that a step is removed at
-     * once however many choices it drew; also with the choice before the span lowered by one, and with
-     * the first choice of the enclosing span lowered by one (a length-prefixed list: the element goes
-     * and the length shrinks with it).
+     * Deletes whole spans, last first, so that a step goes at once however many choices it drew: first
+     * the top-level spans (cheap, and each success removes the spans inside too), then every span. When
+     * the plain deletion does not fail the same way, three repairs are tried: re-pointing later
+     * references at the objects they meant ({@link TestCase#pickRef}: deleting an unrelated allocation
+     * renumbers them), and lowering the choice before the span or the first choice of the enclosing span
+     * by one (length-prefixed encodings: the element goes and the length shrinks with it).
      */
     private void deleteSpans() {
-        deleteSpans(true);   // whole steps first: cheap, and each success removes their inner spans too
+        deleteSpans(true);
         deleteSpans(false);
     }
 
     private void deleteSpans(boolean topLevelOnly) {
-        int[][] spans = topLevelOnly ? topLevel(currentSpans()) : currentSpans();
-        int[][] basis = bestSpans;
-        for (int k = spans.length - 1; k >= 0; k--) {
-            if (bestSpans != basis) {
-                // best changed: go on from the same position on its own spans (earlier ones are unmoved)
-                spans = topLevelOnly ? topLevel(currentSpans()) : currentSpans();
-                basis = bestSpans;
-                k = Math.min(k + 1, spans.length);
+        TestCase.Spans spans = best.spans();
+        for (int k = spans.count() - 1; k >= 0; k--) {
+            if (best.spans() != spans) {
+                spans = best.spans();   // earlier spans keep their index when a later one is deleted
+                k = Math.min(k, spans.count() - 1);
+                if (k < 0) {
+                    break;
+                }
+            }
+            if (topLevelOnly && spans.parent()[k] >= 0 || spans.length(k) == 0) {
                 continue;
             }
-            int start = spans[k][0], end = spans[k][1];
-            if (considerDeletion(start, end - start) || topLevelOnly) continue;
-            int parent = enclosing(spans, k);
-            if (parent >= 0 && parent < start && best[parent] > 0) {
-                long[] attempt = new long[best.length - (end - start)];
-                System.arraycopy(best, 0, attempt, 0, start);
-                System.arraycopy(best, end, attempt, start, best.length - end);
-                attempt[parent]--;
-                consider(attempt);
+            int start = spans.start()[k];
+            int end = spans.end()[k];
+            int parent = spans.parent()[k];
+            TestCase.Spans basis = spans;
+            long[] cur = b();
+            long[] attempt = without(cur, start, end);
+            if (shortened(() -> consider(attempt)) || topLevelOnly && best.spans() != basis) {
+                continue;
+            }
+            Map<Integer, Long> retarget = retargeting(start, end);
+            if (!retarget.isEmpty() && shortened(() -> considerRetargeted(attempt, retarget))) {
+                continue;
+            }
+            if (start > 0 && attempt[start - 1] > 0) {
+                long[] lowered = attempt.clone();
+                lowered[start - 1]--;
+                if (shortened(() -> consider(lowered))) {
+                    continue;
+                }
+            }
+            int head = parent >= 0 ? basis.start()[parent] : -1;
+            if (!topLevelOnly && head >= 0 && head < start - 1 && attempt[head] > 0) {
+                long[] lowered = attempt.clone();
+                lowered[head]--;
+                consider(lowered);
             }
         }
+    }
+
+    /**
+     * After deleting choices {@code [start, end)}, where each later reference draw must point: the
+     * referent's birth moved by the deleted length if it was born after the gap. References to objects
+     * born inside the gap cannot be kept and are left to their replayed choice.
+     */
+    private Map<Integer, Long> retargeting(int start, int end) {
+        long[] refs = best.references();
+        Map<Integer, Long> out = new HashMap<>();
+        int removed = end - start;
+        for (int r = 0; r < refs.length; r += 2) {
+            int position = (int) refs[r];
+            long birth = refs[r + 1];
+            if (position < end || birth >= start && birth < end) {
+                continue;
+            }
+            out.put(position - removed, birth >= end ? birth - removed : birth);
+        }
+        return out;
+    }
+
+    /**
+     * Replaces a labelled span by a span of the same label nested inside it: a tree by one of its
+     * subtrees (Hypothesis' pivot). Deleting cannot do this when the wanted subtree sits under a node
+     * whose other children are needed to parse, and lowering the node's kind drops the subtree too.
+     */
+    private void promoteSpans() {
+        TestCase.Spans spans = best.spans();
+        for (int a = 0; a < spans.count(); a++) {
+            if (best.spans() != spans) {
+                spans = best.spans();
+                if (a >= spans.count()) {
+                    break;
+                }
+            }
+            String label = spans.label()[a];
+            if (label == null) {
+                continue;
+            }
+            for (int d = a + 1; d < spans.count() && spans.start()[d] < spans.end()[a]; d++) {
+                if (!label.equals(spans.label()[d]) || spans.length(d) == 0 || spans.length(d) == spans.length(a)) {
+                    continue;
+                }
+                long[] cur = b();
+                int as = spans.start()[a], ae = spans.end()[a], ds = spans.start()[d], de = spans.end()[d];
+                long[] attempt = new long[cur.length - (ae - as) + (de - ds)];
+                System.arraycopy(cur, 0, attempt, 0, as);
+                System.arraycopy(cur, ds, attempt, as, de - ds);
+                System.arraycopy(cur, ae, attempt, as + de - ds, cur.length - ae);
+                if (shortened(() -> consider(attempt))) {
+                    break;   // the span's contents changed: go on with the next one
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes runs of 2 to 8 adjacent sibling spans at once, last first: steps that only make sense
+     * together (open a context, use it, close it; create an object and the step that frees it) can often
+     * go only all at once, since deleting any one of them alone changes what the others do.
+     */
+    private void deleteSiblingRuns() {
+        for (int length = 8; length >= 2; length--) {
+            TestCase.Spans spans = best.spans();
+            List<int[]> runs = siblingRuns(spans, length);
+            for (int r = runs.size() - 1; r >= 0; r--) {
+                if (best.spans() != spans) {
+                    spans = best.spans();
+                    runs = siblingRuns(spans, length);
+                    r = Math.min(r, runs.size());
+                    continue;
+                }
+                int[] run = runs.get(r);
+                long[] attempt = without(b(), run[0], run[1]);
+                shortened(() -> consider(attempt));
+            }
+        }
+    }
+
+    /** [start, end) of every run of {@code length} adjacent, non-empty siblings. */
+    private static List<int[]> siblingRuns(TestCase.Spans spans, int length) {
+        Map<Integer, List<Integer>> children = new TreeMap<>();
+        for (int k = 0; k < spans.count(); k++) {
+            if (spans.length(k) > 0) {
+                children.computeIfAbsent(spans.parent()[k], p -> new ArrayList<>()).add(k);
+            }
+        }
+        List<int[]> out = new ArrayList<>();
+        for (List<Integer> siblings : children.values()) {
+            for (int i = 0; i + length <= siblings.size(); i++) {
+                boolean adjacent = true;
+                for (int j = i + 1; j < i + length; j++) {
+                    adjacent &= spans.end()[siblings.get(j - 1)] == spans.start()[siblings.get(j)];
+                }
+                if (adjacent) {
+                    out.add(new int[] {spans.start()[siblings.get(i)], spans.end()[siblings.get(i + length - 1)]});
+                }
+            }
+        }
+        out.sort((x, y) -> Integer.compare(x[0], y[0]));
+        return out;
     }
 
     /** Sets every choice of a span to zero, last span first (Hypothesis' zero-examples). */
     private void zeroSpans() {
-        int[][] spans = currentSpans();
-        for (int k = spans.length - 1; k >= 0; k--) {
-            if (bestSpans != spans) {
-                spans = currentSpans();
-                k = Math.min(k + 1, spans.length);
+        TestCase.Spans spans = best.spans();
+        for (int k = spans.count() - 1; k >= 0; k--) {
+            if (best.spans() != spans) {
+                spans = best.spans();
+                k = Math.min(k, spans.count() - 1);
+                if (k < 0) {
+                    break;
+                }
+            }
+            long[] cur = b();
+            int start = spans.start()[k], end = Math.min(spans.end()[k], cur.length);
+            boolean nonZero = false;
+            for (int i = start; i < end; i++) {
+                nonZero |= cur[i] != 0;
+            }
+            if (!nonZero) {
                 continue;
             }
-            int start = spans[k][0], end = spans[k][1];
-            boolean nonZero = false;
-            for (int i = start; i < end; i++) nonZero |= best[i] != 0;
-            if (!nonZero) continue;
-            long[] attempt = best.clone();
+            long[] attempt = cur.clone();
             Arrays.fill(attempt, start, end, 0);
             consider(attempt);
-        }
-    }
-
-    /**
-     * Moves a top-level span before its left neighbour when that is smaller (steps of a sequence: a
-     * step that can come earlier sorts earlier, which can let a later pass delete what lay between).
-     */
-    private void sortTopLevelSpans() {
-        int[][] spans = currentSpans();
-        int[][] top = topLevel(spans);
-        for (int k = 1; k < top.length; k++) {
-            if (bestSpans != spans) {
-                spans = currentSpans();
-                top = topLevel(spans);
-                k = 0;
-                continue;
-            }
-            int a = top[k - 1][0], b = top[k][0], end = top[k][1];
-            if (top[k - 1][1] != b) continue;
-            long[] attempt = best.clone();
-            System.arraycopy(best, b, attempt, a, end - b);
-            System.arraycopy(best, a, attempt, a + end - b, b - a);
-            if (shortlex(attempt, best) < 0) consider(attempt);
-        }
-    }
-
-    private int[][] currentSpans() {
-        if (bestSpans == null) {
-            if (attempts >= maxAttempts) {
-                throw new BudgetExhausted();
-            }
-            attempts++;
-            bestSpans = test.run(best).spans();
-        }
-        return bestSpans;
-    }
-
-    /** The start of the innermost span strictly containing span k, or -1 (spans are in end order). */
-    private static int enclosing(int[][] spans, int k) {
-        for (int j = k + 1; j < spans.length; j++)
-            if (spans[j][0] <= spans[k][0] && spans[j][1] >= spans[k][1]
-                    && (spans[j][0] < spans[k][0] || spans[j][1] > spans[k][1]))
-                return spans[j][0];
-        return -1;
-    }
-
-    /** Spans not inside any other, in order. */
-    private static int[][] topLevel(int[][] spans) {
-        java.util.List<int[]> out = new java.util.ArrayList<>();
-        for (int k = 0; k < spans.length; k++)
-            if (enclosing(spans, k) < 0) out.add(spans[k]);
-        out.sort((x, y) -> Integer.compare(x[0], y[0]));
-        return out.toArray(new int[0][]);
-    }
-
-    /**
-     * Tries deleting {@code length} choices at {@code start}, then the same with the choice before the
-     * gap lowered by one (for length-prefixed encodings); true if best changed.
-     */
-    private boolean considerDeletion(int start, int length) {
-        long[] attempt = new long[best.length - length];
-        System.arraycopy(best, 0, attempt, 0, start);
-        System.arraycopy(best, start + length, attempt, start, best.length - start - length);
-        long[] before = best;
-        consider(attempt);
-        if (best == before && start > 0 && attempt[start - 1] > 0) {
-            long[] lowered = attempt.clone();
-            lowered[start - 1]--;
-            consider(lowered);
-        }
-        return best != before;
-    }
-
-    private void deleteBlocks() {
-        for (int k = 8; k > 0; k--) {
-            int i = best.length - k;
-            while (true) {
-                i = Math.min(i, best.length - k);
-                if (i < 0) {
-                    break;
-                }
-                if (!considerDeletion(i, k)) {
-                    i--;   // on progress, stay: the block that slid into position i gets its turn
-                }
-            }
-        }
-    }
-
-    private void zeroBlocks() {
-        for (int k = 8; k > 1; k /= 2) {
-            int i = best.length - k;
-            while (true) {
-                i = Math.min(i, best.length - k);
-                if (i < 0) {
-                    break;
-                }
-                long[] a = best.clone();
-                Arrays.fill(a, i, i + k, 0);
-                i -= consider(a) ? k : 1;
-            }
         }
     }
 
@@ -347,47 +499,248 @@ final class Shrinker {
      * long list at once, which block deletion would take thousands of attempts to do.
      */
     private void minimiseSpanHeads() {
+        TestCase.Spans spans = best.spans();
         java.util.TreeSet<Integer> heads = new java.util.TreeSet<>();
-        for (int[] span : currentSpans()) {
-            heads.add(span[0]);
-            if (span[0] > 0) heads.add(span[0] - 1);
+        for (int k = 0; k < spans.count(); k++) {
+            heads.add(spans.start()[k]);
+            if (spans.start()[k] > 0) {
+                heads.add(spans.start()[k] - 1);
+            }
         }
         for (int i : heads.descendingSet()) {
-            if (i < best.length && best[i] > 0) {
-                int index = i;
-                binarySearchDown(0, best[i], v -> replace(index, v));
+            long[] cur = b();
+            if (i < cur.length && cur[i] > 0) {
+                binarySearchDown(0, cur[i], v -> replace(i, v));
             }
         }
     }
 
-    private void minimiseEach() {
-        for (int i = best.length - 1; i >= 0; i--) {
-            if (i < best.length) {
-                int index = i;
-                binarySearchDown(0, best[i], v -> replace(index, v));
+    /**
+     * Puts adjacent sibling spans of the same label in order (the smaller first), as Hypothesis sorts
+     * list elements: when the property does not care about the order of two steps or elements, the
+     * report shows them in one canonical order, and a later pass may delete what lay between. Unlabelled
+     * spans are sorted only at the top level (the steps of a sequence): nested inside a step, an
+     * unlabelled span may be anything, and sorting such parts (the commands of an array whose size can
+     * only shrink from the end) can push the one that matters out of reach.
+     */
+    private void sortSiblingSpans() {
+        boolean swapped = true;
+        while (swapped) {
+            swapped = false;
+            TestCase.Spans spans = best.spans();
+            Map<Integer, List<Integer>> children = new TreeMap<>();
+            for (int k = 0; k < spans.count(); k++) {
+                if (spans.length(k) > 0) {
+                    children.computeIfAbsent(spans.parent()[k], p -> new ArrayList<>()).add(k);
+                }
+            }
+            for (List<Integer> siblings : children.values()) {
+                for (int s = 1; s < siblings.size() && !swapped; s++) {
+                    int x = siblings.get(s - 1), y = siblings.get(s);
+                    if (spans.end()[x] != spans.start()[y]
+                            || !java.util.Objects.equals(spans.label()[x], spans.label()[y])
+                            || spans.label()[x] == null && spans.parent()[x] >= 0) {
+                        continue;
+                    }
+                    long[] cur = b();
+                    int a = spans.start()[x], m = spans.start()[y], e = spans.end()[y];
+                    long[] attempt = cur.clone();
+                    System.arraycopy(cur, m, attempt, a, e - m);
+                    System.arraycopy(cur, a, attempt, a + e - m, m - a);
+                    if (shortlex(attempt, cur) < 0) {
+                        consider(attempt);
+                        swapped = best.choices() != cur;
+                    }
+                }
+                if (swapped) {
+                    break;
+                }
             }
         }
     }
 
-    private void swapAndRedistribute() {
-        for (int k = 2; k >= 1; k--) {
-            for (int i = best.length - 1 - k; i >= 0; i--) {
-                int j = i + k;
-                if (j >= best.length) {
+    // ------------------------------------------------------------------ choice passes
+
+    /**
+     * Deletes blocks of 8, 7, ..., 1 choices at every position, also with the choice before the block
+     * lowered by one. Every size rather than minithesis' powers of two, because a step drawn as 3 choices
+     * (continue flag + op + argument) cannot be removed by blocks of 2 and 4 without misaligning everything
+     * after it. Only a shorter result counts: otherwise the "lowered" variant would count a value down
+     * one at a time.
+     */
+    private void deleteBlocks() {
+        for (int k = 8; k > 0; k--) {
+            int i = b().length - k;
+            while (true) {
+                i = Math.min(i, b().length - k);
+                if (i < 0) {
+                    break;
+                }
+                int at = i, size = k;
+                long[] attempt = without(b(), at, at + size);
+                boolean progress = shortened(() -> consider(attempt));
+                if (!progress && at > 0 && attempt[at - 1] > 0) {
+                    long[] lowered = attempt.clone();
+                    lowered[at - 1]--;
+                    progress = shortened(() -> consider(lowered));
+                }
+                if (!progress) {
+                    i--;   // on progress, stay: the block that slid into position i gets its turn
+                }
+            }
+        }
+    }
+
+    /** Sets blocks of 8, 4 and 2 choices to zero (one at a time is {@link #minimiseEach}'s job). */
+    private void zeroBlocks() {
+        for (int k = 8; k > 1; k /= 2) {
+            int i = b().length - k;
+            while (true) {
+                i = Math.min(i, b().length - k);
+                if (i < 0) {
+                    break;
+                }
+                long[] cur = b();
+                boolean allZero = true;
+                for (int j = i; j < i + k; j++) {
+                    allZero &= cur[j] == 0;
+                }
+                if (allZero) {
+                    i--;
                     continue;
                 }
-                if (best[i] > best[j]) {
-                    replace(i, best[j], j, best[i]);
+                long[] a = cur.clone();
+                Arrays.fill(a, i, i + k, 0);
+                i -= consider(a) ? k : 1;
+            }
+        }
+    }
+
+    /**
+     * Minimises each choice by binary search, last first. A wide integer draw that binary search leaves
+     * above 16 also gets the values 1..15 tried in order, since a property may fail on values scattered
+     * through the range (x % 7 == 3) where binary search, assuming "fails above some bound", stops at a
+     * large one.
+     */
+    private void minimiseEach() {
+        for (int i = b().length - 1; i >= 0; i--) {
+            long[] cur = b();
+            if (i < cur.length && cur[i] > 0) {
+                int index = i;
+                binarySearchDown(0, cur[i], v -> replace(index, v));
+                cur = b();
+                byte[] kinds = best.kinds();
+                if (i < cur.length && cur[i] > 16 && i < kinds.length && kinds[i] == TestCase.INT
+                        && best.maxima()[i] >= TestCase.WIDE) {
+                    for (long v = 1; v < 16 && !replace(index, v); v++) {
+                        // the first small value that still fails wins
+                    }
                 }
-                if (j < best.length && best[i] > 0) {
-                    long pi = best[i];
-                    long pj = best[j];
+            }
+        }
+    }
+
+    /**
+     * Swaps out-of-order choices at distance 2 and 1, and moves "mass" from the left one to the right one
+     * by binary search (so that an element can then be deleted, or a sum keeps its total).
+     */
+    private void swapAndRedistributeNeighbours() {
+        for (int k = 2; k >= 1; k--) {
+            for (int i = b().length - 1 - k; i >= 0; i--) {
+                int j = i + k;
+                long[] cur = b();
+                if (j >= cur.length) {
+                    continue;
+                }
+                if (cur[i] > cur[j]) {
+                    long[] a = cur.clone();
+                    a[i] = cur[j];
+                    a[j] = cur[i];
+                    consider(a);
+                }
+                cur = b();
+                if (j < cur.length && cur[i] > 0) {
+                    long pi = cur[i];
+                    long pj = cur[j];
                     int fi = i;
+                    long[] base = cur;
                     binarySearchDown(0, pi, v -> {
                         long raised = pj + (pi - v);
-                        return raised >= 0 && replace(fi, v, j, raised);
+                        if (raised < 0) {
+                            return false;
+                        }
+                        long[] a = base.clone();
+                        a[fi] = v;
+                        a[j] = raised;
+                        return consider(a);
                     });
                 }
+            }
+        }
+    }
+
+    /**
+     * Lowers every occurrence of a repeated value together, by binary search. A property that needs two
+     * equal values ({@code x == y}, or the same handle used twice) fails again only if both move at once,
+     * which no single-choice pass can do.
+     */
+    private void lowerDuplicates() {
+        long[] start = b();
+        byte[] kinds = best.kinds();
+        Map<Long, List<Integer>> groups = new TreeMap<>();
+        for (int i = 0; i < start.length; i++) {
+            if (start[i] > 0) {
+                long key = start[i] * 4 + (i < kinds.length ? kinds[i] : 3);   // same value and kind
+                groups.computeIfAbsent(key, v -> new ArrayList<>()).add(i);
+            }
+        }
+        for (List<Integer> group : groups.values()) {
+            if (group.size() < 2) {
+                continue;
+            }
+            long[] cur = b();
+            int first = group.get(0);
+            if (cur.length != start.length || cur[first] != start[first]) {
+                continue;   // an earlier group's change moved things: the next round looks again
+            }
+            long value = cur[first];
+            binarySearchDown(0, value, v -> {
+                long[] a = b().clone();
+                for (int i : group) {
+                    if (i < a.length) {
+                        a[i] = v;
+                    }
+                }
+                return consider(a);
+            });
+        }
+    }
+
+    /**
+     * Moves as much as possible of one integer choice into a later one, at any distance: two numbers in
+     * different list elements or steps can then trade mass (a sum that must reach a bound keeps its
+     * total while the earlier number goes to zero). Neighbours get a binary search in
+     * {@link #swapAndRedistributeNeighbours}; far pairs get this one probe each, since there are many.
+     */
+    private void redistributeAtAnyDistance() {
+        for (int i = 0; i < b().length; i++) {
+            for (int j = i + 3; j < b().length; j++) {
+                long[] cur = b();
+                byte[] kinds = best.kinds();
+                long[] maxima = best.maxima();
+                if (cur[i] == 0 || i >= kinds.length || j >= kinds.length
+                        || kinds[i] != TestCase.INT || kinds[j] != TestCase.INT) {
+                    continue;
+                }
+                long room = maxima[j] - cur[j];
+                if (room <= 0) {
+                    continue;
+                }
+                long moved = Math.min(cur[i], room);
+                long[] a = cur.clone();
+                a[i] -= moved;
+                a[j] += moved;
+                consider(a);
             }
         }
     }

@@ -20,14 +20,15 @@ public final class SummaryTable {
         if (header != null && !header.isBlank()) sb.append(header.strip()).append("\n\n");
         double conf = config.confidence() * 100;
         sb.append(String.format(Locale.ROOT, "%d runs per subject, seeds %d..%d, at most %d cases per run "
-                        + "(shrinking: %d attempts, %d s), run time limit %d s. Detection: detected runs / runs with "
+                        + "(shrinking: %d attempts, %s), run time limit %d s. Detection: detected runs / runs with "
                         + "the %.0f%% Wilson and Clopper-Pearson intervals. Cases, steps and seconds are to the first "
                         + "failing case, before shrinking, over the detected runs (median / 95th percentile, R type 7). "
                         + "Shrunk length is the counterexample's steps, closing steps included (median, min-max); "
                         + "\"at min\" counts detected runs whose counterexample has the known minimal length.\n\n",
                 config.seeds(), config.firstSeed(), config.firstSeed() + config.seeds() - 1,
                 config.settings().tries(), config.settings().shrinkMaxAttempts(),
-                config.settings().shrinkMaxTime().toSeconds(), config.runTimeout().toSeconds(), conf));
+                config.settings().hasShrinkTimeLimit() ? config.settings().shrinkMaxTime().toSeconds() + " s"
+                        : "no time limit", config.runTimeout().toSeconds(), conf));
         sb.append("| subject | policy | detected | Wilson ").append(pct(conf)).append(" | Clopper-Pearson ")
                 .append(pct(conf)).append(" | cases | steps | ms | shrink ms | shrunk length | known min | at min |\n");
         sb.append("| --- | --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");

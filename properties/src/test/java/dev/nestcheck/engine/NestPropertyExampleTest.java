@@ -49,10 +49,10 @@ class NestPropertyExampleTest {
     @NestProperty(mode = Mode.EXHAUSTIVE, maxSteps = 4, maxValue = 2)
     void exhaustiveSmallScope(TestCase tc) {
         int sum = 0;
-        tc.fingerprint(sum);
+        tc.completeFingerprint(List.of(0, sum));
         for (int i = 0; i < tc.maxSteps(); i++) {
             sum = Math.min(sum + tc.between(0, 5), 6);
-            tc.fingerprint(List.of(i, sum));
+            tc.completeFingerprint(List.of(i + 1, sum));
         }
         assertThat(sum).isBetween(0, 6);
     }

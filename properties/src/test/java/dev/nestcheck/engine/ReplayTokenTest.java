@@ -110,4 +110,81 @@ class ReplayTokenTest {
         assertThat(r.passed()).isFalse();
         assertThat(r.unsatisfied()).get().asString().contains("replay token");
     }
+
+    /** A property with an identity, as the conformance suite gives one (policy and platform). */
+    private static Property identified(String identity, Property p) {
+        return new Property() {
+            @Override
+            public void check(TestCase tc) throws Exception {
+                p.check(tc);
+            }
+
+            @Override
+            public String identity() {
+                return identity;
+            }
+        };
+    }
+
+    @Test
+    void tokensOfTheFirstVersionStillReplay() {
+        // made by the engine before tokens carried an identity
+        assertThat(ReplayToken.decode("nc1.BAEABQD2acL9")).containsExactly(1, 0, 5, 0);
+        assertThat(ReplayToken.decode("nc1.BQHoBwAHlZrvOlCacRo")).containsExactly(1, 1000, 0, 7, 123456789L);
+        assertThat(ReplayToken.identity("nc1.BAEABQD2acL9")).isEmpty();
+        assertThat(ReplayToken.encode(new long[] {1, 0, 5, 0})).isEqualTo("nc1.BAEABQD2acL9");
+        RunResult r = Engine.run(identified("policy S2_PARENT, random small platforms", Scenarios::boundedQueue),
+                Settings.defaults().withReplay("nc1.BAEABQD2acL9"));
+        assertThat(r.passed()).isTrue();
+        assertThat(r.casesRun()).isEqualTo(1);
+    }
+
+    @Test
+    void aTokenCarriesItsPropertysIdentity() {
+        String identity = "policy S2_PARENT, random small platforms";
+        String token = ReplayToken.encode(new long[] {1, 0, 5, 0}, identity);
+        assertThat(token).startsWith("nc1.").matches("nc1\\.[A-Za-z0-9_-]+");
+        ReplayToken.Decoded d = ReplayToken.decodeWithIdentity(token);
+        assertThat(d.choices()).containsExactly(1, 0, 5, 0);
+        assertThat(d.identity()).isEqualTo(identity);
+        assertThat(d.fits(identity)).isTrue();
+        assertThat(d.fits(null)).isTrue();
+        assertThat(d.fits("policy VIOMMU, random small platforms")).isFalse();
+        assertThat(ReplayToken.isToken(token)).isTrue();
+        assertThat(ReplayToken.isToken("trace.json")).isFalse();
+    }
+
+    @Test
+    void aLongIdentityIsCutButStillCheckedInFull() {
+        String a = "policy S2_PARENT, platform Platform[policy=S2_PARENT, smmus=[SmmuSpec[vmidBits=2]]]";
+        String b = "policy S2_PARENT, platform Platform[policy=S2_PARENT, smmus=[SmmuSpec[vmidBits=3]]]";
+        String token = ReplayToken.encode(new long[] {3}, a);
+        ReplayToken.Decoded d = ReplayToken.decodeWithIdentity(token);
+        assertThat(d.identity()).hasSize(43).endsWith("...").startsWith("policy S2_PARENT, platform Platform[");
+        assertThat(d.fits(a)).isTrue();
+        assertThat(d.fits(b)).isFalse();
+        assertThat(ReplayToken.mismatch(token, b)).get().asString().contains("identity checksums").doesNotContain("\n");
+    }
+
+    @Test
+    void aTokenReplayedUnderAnotherIdentityIsRefusedWithOneLineNamingBoth() {
+        Property s2 = identified("policy S2_PARENT, random small platforms", Scenarios::boundedQueue);
+        Property viommu = identified("policy VIOMMU, random small platforms", Scenarios::boundedQueue);
+        Failure f = Engine.run(s2, Settings.defaults().withSeed(99).withTries(1000)).failure().orElseThrow();
+        assertThat(ReplayToken.identity(f.replayToken())).hasValue("policy S2_PARENT, random small platforms");
+
+        RunResult wrong = Engine.run(viommu, Settings.defaults().withReplay(f.replayToken()).withName("replay"));
+        assertThat(wrong.passed()).isFalse();
+        assertThat(wrong.failure()).isEmpty();
+        assertThat(wrong.casesRun()).isZero();
+        assertThat(wrong.unsatisfied()).get().asString()
+                .isEqualTo("replay refused: This replay token was made by \"policy S2_PARENT, random small platforms\","
+                        + " not by \"policy VIOMMU, random small platforms\": replay it with the settings it names.");
+        assertThat(wrong.message()).doesNotContain("\n");
+
+        RunResult right = Engine.run(s2, Settings.defaults().withReplay(f.replayToken()));
+        assertThat(right.failure()).get().extracting(Failure::notes).isEqualTo(f.notes());
+        RunResult anonymous = Engine.run(Scenarios::boundedQueue, Settings.defaults().withReplay(f.replayToken()));
+        assertThat(anonymous.failure()).isPresent();
+    }
 }
