@@ -197,7 +197,8 @@ public final class RunSummary {
         if (matrix != null) {
             b.append("## Policy x requirement matrix\n\n");
             b.append(Layout.wrap("Searched on the reference model (it does not depend on the implementation): "
-                    + "\"holds\" means no violation was found within the budget.", "", "", Layout.WIDTH)).append("\n\n");
+                    + "\"holds\" means no violation was found within the budget; \"N steps\" means violated, with a "
+                    + "minimal counterexample of N steps.", "", "", Layout.WIDTH)).append("\n\n");
             List<String> reqs = new ArrayList<>();
             for (Matrix.Cell c : matrix.cells()) if (!reqs.contains(c.requirement())) reqs.add(c.requirement());
             List<String[]> rows = new ArrayList<>();
@@ -213,8 +214,9 @@ public final class RunSummary {
                     r[0] = p.name();
                     return r;
                 });
+                // short cells: five requirements must fit in 80 columns
                 row[reqs.indexOf(c.requirement()) + 1] = c.holds() ? "holds"
-                        : "violated, " + c.counterexample().map(cx -> cx.steps().size()).orElse(0) + " steps";
+                        : c.counterexample().map(cx -> cx.steps().size()).orElse(0) + " steps";
             }
             rows.addAll(byPolicy.values());
             b.append(CounterexampleReport.indent(dev.nestcheck.conformance.Table.render(rows))).append('\n');
