@@ -22,7 +22,9 @@ import java.util.function.Function;
 public final class ConformanceProperty implements Property {
     /** Mean sequence length is about 1 / (1 - CONTINUE) steps before the closing ones. */
     static final double CONTINUE = 0.97;
-    /** Longest generated sequence, before the closing steps. */
+    /** On realistic-width platforms: mostly the whole {@link PlatformGenerator#WIDE_MAX_STEPS}. */
+    static final double WIDE_CONTINUE = 0.9995;
+    /** Longest generated sequence, before the closing steps (realistic platforms: {@link PlatformGenerator#WIDE_MAX_STEPS}). */
     public static final int DEFAULT_MAX_STEPS = 80;
 
     private final Function<Platform, NestingImplementation> factory;
@@ -31,6 +33,9 @@ public final class ConformanceProperty implements Property {
     private final String requirement;
     private final int maxSteps;
     private final LongAdder steps = new LongAdder();
+    private final LongAdder unmapTlbis = new LongAdder(), unmappedPages = new LongAdder(),
+            invalidatingUnmaps = new LongAdder(), unmapVmids = new LongAdder();
+    private final java.util.concurrent.atomic.DoubleAdder tlbisPerPageSum = new java.util.concurrent.atomic.DoubleAdder();
 
     public ConformanceProperty(Function<Platform, NestingImplementation> factory, Policy policy, Platform fixedPlatform,
                                String requirement, int maxSteps) {
@@ -54,9 +59,17 @@ public final class ConformanceProperty implements Property {
         return steps.sum();
     }
 
+    /** S2INV-2 fan-out over every case: see {@link Session#unmapTlbis()} and the methods after it. */
+    public Conformance.FanOut fanOut() {
+        return new Conformance.FanOut(invalidatingUnmaps.sum(), unmappedPages.sum(), unmapTlbis.sum(), unmapVmids.sum(),
+                tlbisPerPageSum.sum());
+    }
+
     @Override
     public void check(TestCase tc) {
-        Platform platform = fixedPlatform != null ? fixedPlatform.withPolicy(policy) : PlatformGenerator.draw(tc, policy);
+        PlatformGenerator.Drawn drawn = fixedPlatform != null ? new PlatformGenerator.Drawn(fixedPlatform.withPolicy(policy),
+                fixedPlatform.devices().size() > 8) : PlatformGenerator.drawWithWidth(tc, policy);
+        Platform platform = drawn.platform();
         NestingImplementation impl;
         try {
             impl = factory.apply(platform);
@@ -69,11 +82,14 @@ public final class ConformanceProperty implements Property {
                     List.of("crash: the implementation factory returned null"), null, null));
         Session session = new Session(platform, impl, tc::label, requirement);
         try {
-            OpGenerator generator = new OpGenerator(platform, tc.weighted(0.25));
-            int limit = Math.min(maxSteps, tc.maxSteps());
+            OpGenerator generator = new OpGenerator(platform, OpGenerator.Profile.draw(tc, drawn.wide()));
+            // realistic platforms run long sequences, so that pools fill past 64 and 128 VMIDs
+            boolean longRun = drawn.wide() && maxSteps == DEFAULT_MAX_STEPS;
+            int limit = Math.min(longRun ? PlatformGenerator.WIDE_MAX_STEPS : maxSteps, tc.maxSteps());
+            double more = longRun ? WIDE_CONTINUE : CONTINUE;
             for (int i = 0; i < limit; i++) {
                 tc.startSpan(); // one step, continue flag included: the shrinker deletes it whole
-                if (!tc.weighted(CONTINUE)) break;
+                if (!tc.weighted(more)) break;
                 Op op = generator.next(tc, session.modelSnapshot());
                 Outcome out = session.step(op);
                 generator.observe(op, out.isOk());
@@ -83,6 +99,11 @@ public final class ConformanceProperty implements Property {
             session.closeAll();
         } finally {
             steps.add(session.stepsExecuted());
+            unmapTlbis.add(session.unmapTlbis());
+            unmappedPages.add(session.unmappedPages());
+            invalidatingUnmaps.add(session.invalidatingUnmaps());
+            unmapVmids.add(session.unmapVmids());
+            tlbisPerPageSum.add(session.tlbisPerPageSum());
         }
     }
 }

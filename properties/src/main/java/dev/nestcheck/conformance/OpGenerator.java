@@ -19,9 +19,16 @@ import java.util.TreeMap;
  * Draws the next operation from the model's state. About four in five operations are
  * valid; the rest are deliberately invalid in one way the rules name (unknown IDs, wrong
  * object kinds, another SMMU, every vSTE failure class, duplicates, busy objects, closed
- * contexts), so that every errno of the covered rules is reached. Kinds whose
- * preconditions hold are drawn more often, so that full nesting setups are common.
+ * contexts, cut areas, overlapping runs), so that every errno of the covered rules is
+ * reached. Kinds whose preconditions hold are drawn more often, so that full nesting setups
+ * are common. Every field is drawn over its whole documented range, biased to its edges.
  * Every choice shrinks towards the first, valid, alternative.
+ *
+ * <p>Each case has a {@link Profile}, drawn before its first step: per-kind weights switched
+ * off or boosted at random (swarm testing: a case that never detaches reaches other states
+ * than one that always does), and sometimes a goal that steers it towards a rare multi-step
+ * state ({@link StateFeatures#RARE}), towards unmaps after detach/replace with several
+ * vIOMMUs and ATS devices, or, on realistic platforms, towards filling a VMID pool.
  */
 public final class OpGenerator {
     /** How often an operation is deliberately invalid. */
@@ -36,23 +43,77 @@ public final class OpGenerator {
      */
     enum Kind {
         OPEN, BIND, IOAS_ALLOC, DESTROY, HWPT_PAGING, VIOMMU_ALLOC, HWPT_NESTED, VDEVICE_ALLOC, ATTACH, DETACH,
-        UNBIND, CLOSE, INVALIDATE, KVM_VM_CREATE, KVM_BIND, VCPU_LOAD, VCPU_PUT, KVM_VM_DESTROY
+        UNBIND, CLOSE, INVALIDATE, KVM_VM_CREATE, KVM_BIND, VCPU_LOAD, VCPU_PUT, KVM_VM_DESTROY, IOAS_MAP, IOAS_UNMAP
+    }
+
+    /** What a case steers towards, besides its swarm weights. */
+    enum Goal {
+        /** Nothing in particular. */
+        NONE,
+        /** A translate attachment whose VDEVICE goes away, then a re-attach (StateFeatures.REATTACH_AFTER_VDEVICE_GONE). */
+        VDEVICE_GONE,
+        /** A VM destroyed while loaded on a CPU, then a rollover (StateFeatures.ROLLOVER_AFTER_LOADED_VM_DESTROYED). */
+        LOADED_VM_DESTROYED,
+        /** Maps and unmaps after detach and replace, on parents with several vIOMMUs and ATS devices. */
+        UNMAP_HEAVY,
+        /** Realistic platforms: allocate nest parents (and vIOMMUs, contexts, VMs) until a pool passes 64 and 128. */
+        FILL_POOL
+    }
+
+    /** Swarm multipliers: neutral, switched off (weight 1), boosted. */
+    private static final int SWARM_NEUTRAL = 0, SWARM_OFF = 1, SWARM_BOOST = 2;
+
+    /**
+     * A case's generation profile, drawn before its first step (outside every step, so that deleting a
+     * step leaves it alone; every draw shrinks to the neutral profile).
+     */
+    public record Profile(boolean kvmFocus, Goal goal, int[] swarm) {
+        /** The v1 behaviour: no goal, no swarm. */
+        public static Profile plain(boolean kvmFocus) {
+            return new Profile(kvmFocus, Goal.NONE, new int[Kind.values().length]);
+        }
+
+        /**
+         * One in four cases favours KVM operations; on small platforms one in three has a goal (the
+         * rare states, or unmap-heavy); four in five realistic ones fill a pool; each kind is switched
+         * off or boosted with probability 0.15 each, except the first steps of every setup.
+         */
+        public static Profile draw(TestCase tc, boolean wide) {
+            boolean kvmFocus = tc.weighted(0.25);
+            Goal goal = wide ? (tc.weighted(0.8) ? Goal.FILL_POOL : Goal.NONE)
+                    : Goal.values()[tc.pickWeighted(14, 1, 1, 2, 0)];
+            int[] swarm = new int[Kind.values().length];
+            for (Kind k : Kind.values()) {
+                if (k == Kind.OPEN || k == Kind.BIND || k == Kind.IOAS_ALLOC) continue;
+                swarm[k.ordinal()] = tc.pickWeighted(7, 3, 3) == 0 ? SWARM_NEUTRAL : tc.bool() ? SWARM_BOOST : SWARM_OFF;
+            }
+            return new Profile(kvmFocus, goal, swarm);
+        }
     }
 
     private final Platform platform;
     private final CommandGenerator commands;
     private int contextsOpened;
     private int vmsCreated;
-    /** Whether this sequence favours KVM operations (so that rollovers and pin exhaustion are common). */
+    private final Profile profile;
     private final boolean kvmFocus;
+    /** VDEVICE_GONE, LOADED_VM_DESTROYED: the goal's state was reached; the case goes on at random. */
+    private boolean goalReached;
+    /** LOADED_VM_DESTROYED: the rollover count when a loaded VM was destroyed (-1: not yet). */
+    private int rolloversAtDestroy = -1;
 
     /**
      * @param kvmFocus drawn once per sequence, before its first step (one in four favours KVM
      *                 operations); outside every step, so that deleting a step leaves it alone
      */
     public OpGenerator(Platform platform, boolean kvmFocus) {
+        this(platform, Profile.plain(kvmFocus));
+    }
+
+    public OpGenerator(Platform platform, Profile profile) {
         this.platform = platform;
-        this.kvmFocus = kvmFocus;
+        this.profile = profile;
+        this.kvmFocus = profile.kvmFocus() || profile.goal() == Goal.LOADED_VM_DESTROYED;
         this.commands = new CommandGenerator();
     }
 
@@ -63,9 +124,25 @@ public final class OpGenerator {
     }
 
     public Op next(TestCase tc, Snapshot s) {
+        if (profile.goal() == Goal.FILL_POOL && tc.weighted(0.9)) {
+            Op op = fillStep(s);
+            if (op != null) {
+                tc.label("op", "FILL_POOL");
+                return op;
+            }
+        }
+        if (!goalReached && (profile.goal() == Goal.VDEVICE_GONE || profile.goal() == Goal.LOADED_VM_DESTROYED
+                || profile.goal() == Goal.UNMAP_HEAVY) && tc.weighted(0.85)) {
+            Op op = profile.goal() == Goal.VDEVICE_GONE ? vdeviceGoneStep(tc, s)
+                    : profile.goal() == Goal.UNMAP_HEAVY ? unmapHeavyStep(tc, s) : loadedVmStep(s);
+            if (op != null) {
+                tc.label("op", profile.goal().name());
+                return op;
+            }
+        }
         Kind kind = Kind.values()[tc.pickWeighted(weights(s))];
         tc.label("op", kind.name());
-        boolean invalid = tc.weighted(INVALID);
+        boolean invalid = tc.weighted(profile.goal() == Goal.FILL_POOL ? INVALID / 4 : INVALID);
         int ctx = pickContext(tc, s, kind, invalid && tc.weighted(0.25));
         switch (kind) {
             case OPEN: return new Op.Open();
@@ -85,7 +162,9 @@ public final class OpGenerator {
             case KVM_BIND: return new Op.KvmBind(ctx, vm(tc, s, invalid));
             case VCPU_LOAD: return new Op.VcpuLoad(vm(tc, s, invalid), cpu(tc, invalid));
             case VCPU_PUT: return new Op.VcpuPut(cpu(tc, invalid));
-            case KVM_VM_DESTROY: return new Op.KvmVmDestroy(vm(tc, s, invalid));
+            case KVM_VM_DESTROY: return new Op.KvmVmDestroy(vmToDestroy(tc, s, invalid));
+            case IOAS_MAP: return ioasMap(tc, s, ctx, invalid);
+            case IOAS_UNMAP: return ioasUnmap(tc, s, ctx, invalid);
             default: throw new AssertionError(kind);
         }
     }
@@ -97,6 +176,7 @@ public final class OpGenerator {
      */
     private int[] weights(Snapshot s) {
         int[] w = new int[Kind.values().length];
+        Census census = census(s);
         boolean anyCtx = !s.contexts().isEmpty();
         boolean unbound = s.devices().stream().anyMatch(d -> d.ctx() == 0);
         boolean kvmMatters = platform.policy() == Policy.KVM_PINNED;
@@ -118,33 +198,62 @@ public final class OpGenerator {
         w[Kind.INVALIDATE.ordinal()] = viommus > 0 ? 20 : 1;
         // up to 5 VMs: with 2-bit KVM VMIDs (3 indices) a fourth VM forces a rollover (KVM-4)
         w[Kind.KVM_VM_CREATE.ordinal()] = vms < 5 ? (kvmMatters ? 20 : 8) : 1;
-        boolean bindable = s.contexts().values().stream().anyMatch(c -> c.kvmVm() == 0)
-                && s.kvm().vms().keySet().stream().anyMatch(vm -> s.contexts().values().stream().noneMatch(c -> c.kvmVm() == vm));
+        boolean bindable = census.unboundContext && s.kvm().vms().keySet().stream().anyMatch(vm -> !census.boundVms.contains(vm));
         w[Kind.KVM_BIND.ordinal()] = bindable ? (kvmMatters ? 30 : 4) : 1;
         w[Kind.VCPU_LOAD.ordinal()] = vms > 0 ? 20 : 1;
         w[Kind.VCPU_PUT.ordinal()] = 4;
         w[Kind.KVM_VM_DESTROY.ordinal()] = vms > 0 ? 3 : 1;
+        int ioases = count(s, ObjectKind.IOAS);
+        w[Kind.IOAS_MAP.ordinal()] = ioases > 0 ? 20 : 1;
+        w[Kind.IOAS_UNMAP.ordinal()] = census.anyArea ? 20 : ioases > 0 ? 2 : 1;
         if (kvmFocus) {
             for (Kind k : new Kind[] {Kind.KVM_VM_CREATE, Kind.KVM_BIND, Kind.VCPU_LOAD, Kind.VCPU_PUT})
                 w[k.ordinal()] *= 6;
         }
+        switch (profile.goal()) {
+            case VDEVICE_GONE:
+                for (Kind k : new Kind[] {Kind.VDEVICE_ALLOC, Kind.HWPT_NESTED, Kind.ATTACH, Kind.DESTROY}) w[k.ordinal()] *= 3;
+                break;
+            case LOADED_VM_DESTROYED:
+                w[Kind.KVM_VM_DESTROY.ordinal()] *= 8;
+                w[Kind.KVM_VM_CREATE.ordinal()] = vms < 6 ? 120 : 1;
+                break;
+            case UNMAP_HEAVY:
+                for (Kind k : new Kind[] {Kind.IOAS_MAP, Kind.IOAS_UNMAP, Kind.VIOMMU_ALLOC, Kind.DETACH}) w[k.ordinal()] *= 3;
+                break;
+            case FILL_POOL:
+                fillWeights(s, w);
+                break;
+            default:
+                break;
+        }
+        for (Kind k : Kind.values()) {
+            int m = profile.swarm()[k.ordinal()];
+            if (m == SWARM_OFF) w[k.ordinal()] = 1;
+            else if (m == SWARM_BOOST) w[k.ordinal()] *= 4;
+        }
         return w;
     }
 
-    private static int count(Snapshot s, ObjectKind kind) {
-        int n = 0;
-        for (Snapshot.Context c : s.contexts().values())
-            for (Snapshot.Obj o : c.objects().values())
-                if (o.kind() == kind) n++;
-        return n;
-    }
-
-    private static int nestParents(Snapshot s) {
-        int n = 0;
-        for (Snapshot.Context c : s.contexts().values())
-            for (Snapshot.Obj o : c.objects().values())
-                if (o.kind() == ObjectKind.HWPT_PAGING && o.nestParent()) n++;
-        return n;
+    /**
+     * FILL_POOL: mostly what takes a VMID. Under ICTX and KVM_PINNED a context holds one nest parent
+     * per SMMU (VMID-6), so contexts are opened, bound (to a VM, under KVM_PINNED) and given a parent,
+     * and their devices unbound again for the next context.
+     */
+    private void fillWeights(Snapshot s, int[] w) {
+        for (int i = 0; i < w.length; i++) w[i] = Math.max(1, w[i] / 8);
+        boolean perContext = platform.policy() == Policy.ICTX || platform.policy() == Policy.KVM_PINNED;
+        boolean needsContext = s.contexts().isEmpty() || (perContext && contextWithoutParent(s) == 0);
+        w[Kind.OPEN.ordinal()] = needsContext ? 200 : 1;
+        w[Kind.BIND.ordinal()] = s.devices().stream().anyMatch(d -> d.ctx() == 0) ? 60 : 1;
+        w[Kind.IOAS_ALLOC.ordinal()] = 20;
+        w[Kind.HWPT_PAGING.ordinal()] = 120;
+        if (platform.policy() == Policy.VIOMMU && nestParents(s) > 0) w[Kind.VIOMMU_ALLOC.ordinal()] = 60;
+        if (perContext) w[Kind.UNBIND.ordinal()] = 40;
+        if (platform.policy() == Policy.KVM_PINNED) {
+            w[Kind.KVM_VM_CREATE.ordinal()] = 60;
+            w[Kind.KVM_BIND.ordinal()] = 80;
+        }
     }
 
     /**
@@ -153,17 +262,22 @@ public final class OpGenerator {
      */
     private int pickContext(TestCase tc, Snapshot s, Kind kind, boolean closed) {
         if (closed || s.contexts().isEmpty()) {
+            if (closed && tc.weighted(0.1)) return new int[] {0, -1, Integer.MAX_VALUE}[tc.between(0, 2)];
             List<Integer> gone = new ArrayList<>();
             for (int c = 1; c <= contextsOpened + 1; c++)
                 if (!s.contexts().containsKey(c)) gone.add(c);
             return tc.pick(gone);
         }
         List<Integer> open = new ArrayList<>(new TreeMap<>(s.contexts()).keySet());
+        if (profile.goal() == Goal.FILL_POOL && (kind == Kind.BIND || kind == Kind.HWPT_PAGING || kind == Kind.IOAS_ALLOC
+                || kind == Kind.KVM_BIND) && contextWithoutParent(s) != 0 && tc.weighted(0.9))
+            return contextWithoutParent(s);
         ObjectKind needs = needs(kind);
         if (needs != null) {
             List<Integer> fit = new ArrayList<>();
+            Census census = census(s);
             for (int c : open)
-                if (!ids(s, c, needs).isEmpty()) fit.add(c);
+                if ((census.kindMask.getOrDefault(c, 0) & 1 << needs.ordinal()) != 0) fit.add(c);
             if (!fit.isEmpty()) return tc.pick(fit);
         }
         return tc.pick(open);
@@ -174,13 +288,283 @@ public final class OpGenerator {
         switch (kind) {
             case INVALIDATE: case HWPT_NESTED: case VDEVICE_ALLOC: return ObjectKind.VIOMMU;
             case ATTACH: case DETACH: case UNBIND: case HWPT_PAGING: case VIOMMU_ALLOC: return ObjectKind.DEVICE;
+            case IOAS_MAP: case IOAS_UNMAP: return ObjectKind.IOAS;
             default: return null;
         }
     }
 
-    static Map<Integer, Snapshot.Obj> objects(Snapshot s, int ctx) {
+    /**
+     * What the generator asks about a state, computed once per state (a step asks many times): object
+     * counts per kind, each context's kinds and its objects in ID order, whether any area is mapped,
+     * the lowest context without a nest parent, the VMs bound to contexts.
+     */
+    static final class Census {
+        final Snapshot snapshot;
+        final int[] kinds = new int[ObjectKind.values().length];
+        final Map<Integer, Integer> kindMask = new java.util.HashMap<>();
+        /** Per context, a bit per SMMU that holds one of its nest parents. */
+        final Map<Integer, Long> parentSmmus = new java.util.HashMap<>();
+        final Map<Integer, TreeMap<Integer, Snapshot.Obj>> sorted = new java.util.HashMap<>();
+        final java.util.Set<Integer> boundVms = new java.util.HashSet<>();
+        boolean anyArea, unboundContext;
+        int nestParents, contextWithoutParent;
+
+        Census(Snapshot s) {
+            snapshot = s;
+            int without = Integer.MAX_VALUE;
+            for (Map.Entry<Integer, Snapshot.Context> c : s.contexts().entrySet()) {
+                int mask = 0;
+                boolean parent = false;
+                for (Snapshot.Obj o : c.getValue().objects().values()) {
+                    kinds[o.kind().ordinal()]++;
+                    mask |= 1 << o.kind().ordinal();
+                    anyArea |= !o.areas().isEmpty();
+                    if (o.kind() == ObjectKind.HWPT_PAGING && o.nestParent()) {
+                        nestParents++;
+                        parent = true;
+                        parentSmmus.merge(c.getKey(), 1L << Math.min(63, o.smmu()), (x, y) -> x | y);
+                    }
+                }
+                kindMask.put(c.getKey(), mask);
+                if (!parent) without = Math.min(without, c.getKey());
+                if (c.getValue().kvmVm() == 0) unboundContext = true;
+                else boundVms.add(c.getValue().kvmVm());
+            }
+            contextWithoutParent = without == Integer.MAX_VALUE ? 0 : without;
+        }
+
+        TreeMap<Integer, Snapshot.Obj> objects(int ctx) {
+            return sorted.computeIfAbsent(ctx, k -> {
+                Snapshot.Context c = snapshot.contexts().get(k);
+                return c == null ? new TreeMap<>() : new TreeMap<>(c.objects());
+            });
+        }
+    }
+
+    /**
+     * FILL_POOL: the next operation towards one more VMID on the SMMU with the fullest pool that is not
+     * full yet (null when none can be had): a nest parent (or, under VIOMMU, a vIOMMU) in the first
+     * context; under ICTX and KVM_PINNED, which allow one nest parent per context and SMMU, a new
+     * context each time, with a VM (KVM_PINNED), an IOAS and a device freed from an earlier context.
+     */
+    private Op fillStep(Snapshot s) {
+        int target = -1;
+        for (int m = 0; m < s.smmus().size(); m++) {
+            int used = s.smmus().get(m).vmids().size();
+            if (used < platform.smmu(m).maxVmid() && platform.smmu(m).nesting()
+                    && (target < 0 || used > s.smmus().get(target).vmids().size())) target = m;
+        }
+        if (target < 0) return null;
+        boolean perContext = platform.policy() == Policy.ICTX || platform.policy() == Policy.KVM_PINNED;
+        int ctx = 0;
+        for (int c : new TreeMap<>(s.contexts()).keySet()) {
+            if (!perContext || !hasParentOn(s, c, target)) {
+                ctx = c;
+                break;
+            }
+        }
+        if (ctx == 0) return new Op.Open();
         Snapshot.Context c = s.contexts().get(ctx);
-        return c == null ? Map.of() : new TreeMap<>(c.objects());
+        if (platform.policy() == Policy.KVM_PINNED && c.kvmVm() == 0) {
+            Census census = census(s);
+            for (int vm : new TreeMap<>(s.kvm().vms()).keySet())
+                if (!census.boundVms.contains(vm)) return new Op.KvmBind(ctx, vm);
+            return new Op.KvmVmCreate();
+        }
+        List<Integer> ioases = ids(s, ctx, ObjectKind.IOAS);
+        if (ioases.isEmpty()) return new Op.IoasAlloc(ctx);
+        int dev = 0;
+        for (int d : ids(s, ctx, ObjectKind.DEVICE)) if (smmuOfDevice(s, ctx, d) == target) dev = d;
+        if (dev == 0) {
+            for (int d = 0; d < s.devices().size(); d++)
+                if (s.devices().get(d).ctx() == 0 && platform.device(d).smmu() == target) return new Op.Bind(ctx, d);
+            if (!perContext) return null;
+            for (int d = 0; d < s.devices().size(); d++) { // free a device of a context that is done on this SMMU
+                Snapshot.Device x = s.devices().get(d);
+                if (x.ctx() != 0 && x.ctx() != ctx && platform.device(d).smmu() == target && hasParentOn(s, x.ctx(), target))
+                    return new Op.Unbind(x.ctx(), x.objectId());
+            }
+            return null;
+        }
+        if (platform.policy() == Policy.VIOMMU && (s.smmus().get(target).vmids().size() & 1) == 1) {
+            for (Map.Entry<Integer, Snapshot.Obj> o : objects(s, ctx).entrySet())
+                if (o.getValue().kind() == ObjectKind.HWPT_PAGING && o.getValue().nestParent() && o.getValue().smmu() == target)
+                    return new Op.ViommuAlloc(ctx, dev, o.getKey(), "ARM_SMMUV3");
+        }
+        return new Op.HwptAlloc(ctx, dev, ioases.get(0), HwptFlags.NEST_PARENT, DataType.NONE, null);
+    }
+
+    private static boolean hasParentOn(Snapshot s, int ctx, int smmu) {
+        return (census(s).parentSmmus.getOrDefault(ctx, 0L) & 1L << Math.min(63, smmu)) != 0;
+    }
+
+    /**
+     * VDEVICE_GONE, step by step: a context with a device, an IOAS, a nest parent, a vIOMMU, the device's
+     * VDEVICE and a translate nested HWPT; attach the device to it; destroy the VDEVICE (the attachment
+     * stays, VDEVICEs are never referenced); attach the device to a translate HWPT of that vIOMMU again.
+     * Null when a step cannot be had (the case goes on at random).
+     */
+    private Op vdeviceGoneStep(TestCase tc, Snapshot s) {
+        if (s.contexts().isEmpty()) return new Op.Open();
+        int ctx = new TreeMap<>(s.contexts()).firstKey();
+        Op kvm = kvmBindingFor(s, ctx);
+        if (kvm != null) return kvm;
+        List<Integer> devs = ids(s, ctx, ObjectKind.DEVICE);
+        if (devs.isEmpty()) {
+            for (int d = 0; d < s.devices().size(); d++)
+                if (s.devices().get(d).ctx() == 0 && platform.smmu(platform.device(d).smmu()).nesting()) return new Op.Bind(ctx, d);
+            return null;
+        }
+        int dev = devs.get(0), smmu = smmuOfDevice(s, ctx, dev);
+        List<Integer> ioases = ids(s, ctx, ObjectKind.IOAS);
+        if (ioases.isEmpty()) return new Op.IoasAlloc(ctx);
+        Map<Integer, Snapshot.Obj> objs = objects(s, ctx);
+        int parent = 0, viommu = 0, vdev = 0, translate = 0;
+        for (Map.Entry<Integer, Snapshot.Obj> e : objs.entrySet()) {
+            Snapshot.Obj o = e.getValue();
+            if (o.smmu() != smmu) continue;
+            if (parent == 0 && o.kind() == ObjectKind.HWPT_PAGING && o.nestParent()) parent = e.getKey();
+            if (viommu == 0 && o.kind() == ObjectKind.VIOMMU) viommu = e.getKey();
+        }
+        if (parent == 0) return new Op.HwptAlloc(ctx, dev, ioases.get(0), HwptFlags.NEST_PARENT, DataType.NONE, null);
+        if (viommu == 0) return new Op.ViommuAlloc(ctx, dev, parent, "ARM_SMMUV3");
+        for (Map.Entry<Integer, Snapshot.Obj> e : objs.entrySet()) {
+            Snapshot.Obj o = e.getValue();
+            if (o.kind() == ObjectKind.VDEVICE && o.device() == dev) vdev = e.getKey();
+            if (translate == 0 && isTranslate(o) && o.ref() == viommu) translate = e.getKey();
+        }
+        int attached = 0;
+        for (Snapshot.Device d : s.devices()) if (d.ctx() == ctx && d.objectId() == dev) attached = d.attached();
+        boolean onTranslate = isTranslate(objs.get(attached));
+        if (onTranslate && vdev == 0) { // the VDEVICE went away under the attachment: attach again
+            goalReached = true;
+            return new Op.Attach(ctx, dev, tc.bool() ? attached : translate);
+        }
+        if (onTranslate) return new Op.Destroy(ctx, vdev);
+        if (vdev == 0) return new Op.VdeviceAlloc(ctx, viommu, dev, virtId(tc));
+        if (objs.get(vdev).ref() != viommu) return new Op.Destroy(ctx, vdev);
+        if (translate == 0) return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.translate(tc));
+        return new Op.Attach(ctx, dev, translate);
+    }
+
+    /**
+     * LOADED_VM_DESTROYED, step by step: two VMs; load one on a CPU; destroy it while it is loaded
+     * (unbound); then create and load VMs until the generation rolls over.
+     */
+    private Op loadedVmStep(Snapshot s) {
+        Snapshot.Kvm kvm = s.kvm();
+        if (rolloversAtDestroy >= 0) {
+            if (kvm.rollovers() > rolloversAtDestroy) {
+                goalReached = true;
+                return null;
+            }
+            for (int vm : new TreeMap<>(kvm.vms()).descendingMap().keySet())
+                if (!kvm.cpuRunning().contains(vm)) return new Op.VcpuLoad(vm, 0);
+            return new Op.KvmVmCreate();
+        }
+        Census census = census(s);
+        for (int cpu = 0; cpu < kvm.cpuRunning().size(); cpu++) {
+            int vm = kvm.cpuRunning().get(cpu);
+            if (vm != 0 && !census.boundVms.contains(vm)) {
+                rolloversAtDestroy = kvm.rollovers();
+                return new Op.KvmVmDestroy(vm);
+            }
+        }
+        for (int vm : new TreeMap<>(kvm.vms()).keySet())
+            if (!census.boundVms.contains(vm)) return new Op.VcpuLoad(vm, platform.kvm().cpus() - 1);
+        return new Op.KvmVmCreate();
+    }
+
+    /** Under KVM_PINNED a context needs a VM before it can have a nest parent (VMID-7): the step towards one, or null. */
+    private Op kvmBindingFor(Snapshot s, int ctx) {
+        if (platform.policy() != Policy.KVM_PINNED || s.contexts().get(ctx).kvmVm() != 0) return null;
+        Census census = census(s);
+        for (int vm : new TreeMap<>(s.kvm().vms()).keySet())
+            if (!census.boundVms.contains(vm)) return new Op.KvmBind(ctx, vm);
+        return new Op.KvmVmCreate();
+    }
+
+    /**
+     * UNMAP_HEAVY, step by step: one context with up to three devices on one SMMU, an IOAS, a nest
+     * parent, two vIOMMUs on it (VMIDs of their own under VIOMMU), VDEVICEs, translate nested HWPTs with
+     * and without ATS, the devices attached; then maps, unmaps, replaces and detaches at random, so that
+     * unmaps meet parents with several VMIDs and ATS devices, before and after devices leave.
+     */
+    private Op unmapHeavyStep(TestCase tc, Snapshot s) {
+        if (s.contexts().isEmpty()) return new Op.Open();
+        int ctx = new TreeMap<>(s.contexts()).firstKey();
+        Op kvm = kvmBindingFor(s, ctx);
+        if (kvm != null) return kvm;
+        List<Integer> devs = ids(s, ctx, ObjectKind.DEVICE);
+        int smmu = devs.isEmpty() ? -1 : smmuOfDevice(s, ctx, devs.get(0));
+        List<Integer> same = new ArrayList<>();
+        for (int d : devs) if (smmuOfDevice(s, ctx, d) == smmu) same.add(d);
+        if (same.size() < 3) {
+            for (int d = 0; d < s.devices().size(); d++)
+                if (s.devices().get(d).ctx() == 0 && (smmu < 0 || platform.device(d).smmu() == smmu)
+                        && platform.smmu(platform.device(d).smmu()).nesting()) return new Op.Bind(ctx, d);
+            if (same.isEmpty()) return null;
+        }
+        int dev = same.get(0);
+        List<Integer> ioases = ids(s, ctx, ObjectKind.IOAS);
+        if (ioases.isEmpty()) return new Op.IoasAlloc(ctx);
+        Map<Integer, Snapshot.Obj> objs = objects(s, ctx);
+        int parent = 0;
+        List<Integer> viommus = new ArrayList<>(), hwpts = new ArrayList<>();
+        for (Map.Entry<Integer, Snapshot.Obj> e : objs.entrySet()) {
+            Snapshot.Obj o = e.getValue();
+            if (o.smmu() != smmu) continue;
+            if (parent == 0 && o.kind() == ObjectKind.HWPT_PAGING && o.nestParent()) parent = e.getKey();
+            if (o.kind() == ObjectKind.VIOMMU) viommus.add(e.getKey());
+            if (o.kind() == ObjectKind.HWPT_NESTED || o.kind() == ObjectKind.HWPT_PAGING) hwpts.add(e.getKey());
+        }
+        if (parent == 0) return new Op.HwptAlloc(ctx, dev, ioases.get(0), HwptFlags.NEST_PARENT, DataType.NONE, null);
+        if (viommus.size() < 2) return new Op.ViommuAlloc(ctx, dev, parent, "ARM_SMMUV3");
+        for (int i = 0; i < same.size(); i++) // device i gets a VDEVICE in vIOMMU i % 2
+            if (!hasVdevice(s, ctx, same.get(i)))
+                return new Op.VdeviceAlloc(ctx, viommus.get(i % 2), same.get(i), 100 + i);
+        for (int v : viommus.subList(0, 2)) {
+            int translates = 0;
+            for (int h : hwpts) if (isTranslate(objs.get(h)) && objs.get(h).ref() == v) translates++;
+            if (translates < 3) // two with ATS, one without
+                return new Op.HwptAlloc(ctx, dev, v, 0, DataType.ARM_SMMUV3, List.of(1L | 5L << 1, (long) (translates == 1 ? 0 : 1) << 28));
+        }
+        int d = tc.pick(same);
+        switch (tc.pickWeighted(3, 3, 3, 1)) {
+            case 0: return ioasMap(tc, s, ctx, false);
+            case 1: return ioasUnmap(tc, s, ctx, tc.weighted(0.2));
+            case 2: return new Op.Attach(ctx, d, tc.pick(hwpts));
+            default: return new Op.Detach(ctx, d);
+        }
+    }
+
+    private static final ThreadLocal<Census> CENSUS = new ThreadLocal<>();
+
+    static Census census(Snapshot s) {
+        Census c = CENSUS.get();
+        if (c == null || c.snapshot != s) {
+            c = new Census(s);
+            CENSUS.set(c);
+        }
+        return c;
+    }
+
+    private static int count(Snapshot s, ObjectKind kind) {
+        return census(s).kinds[kind.ordinal()];
+    }
+
+    private static int nestParents(Snapshot s) {
+        return census(s).nestParents;
+    }
+
+    /** Under FILL_POOL: the lowest open context with no nest parent yet (0: none). */
+    private static int contextWithoutParent(Snapshot s) {
+        return census(s).contextWithoutParent;
+    }
+
+    /** A context's objects in ID order (do not modify). */
+    static Map<Integer, Snapshot.Obj> objects(Snapshot s, int ctx) {
+        return census(s).objects(ctx);
     }
 
     /** IDs of the given kinds in a context, in increasing order. */
@@ -199,7 +583,7 @@ public final class OpGenerator {
         return ids.isEmpty() ? anyId(tc, s, ctx) : tc.pick(ids);
     }
 
-    /** Any ID: live, tombstoned or never used. */
+    /** Any ID: live, tombstoned or never used; now and then an edge of the u32 ID field. */
     int anyId(TestCase tc, Snapshot s, int ctx) {
         int max = 0;
         Snapshot.Context c = s.contexts().get(ctx);
@@ -207,6 +591,7 @@ public final class OpGenerator {
             for (int id : c.objects().keySet()) max = Math.max(max, id);
             for (int id : c.tombstones()) max = Math.max(max, id);
         }
+        if (tc.weighted(0.05)) return new int[] {Integer.MAX_VALUE, -1, Integer.MIN_VALUE}[tc.between(0, 2)];
         return tc.between(0, max + 1);
     }
 
@@ -223,8 +608,28 @@ public final class OpGenerator {
     }
 
     private int liveId(TestCase tc, Snapshot s, int ctx) {
+        if (profile.goal() == Goal.VDEVICE_GONE) { // the VDEVICE of a device attached to a translate nested HWPT
+            List<Integer> targets = new ArrayList<>();
+            objects(s, ctx).forEach((id, o) -> {
+                if (o.kind() == ObjectKind.VDEVICE && attachedToTranslate(s, ctx, o.device())) targets.add(id);
+            });
+            if (!targets.isEmpty() && tc.weighted(0.7)) return tc.pick(targets);
+        }
         List<Integer> ids = new ArrayList<>(objects(s, ctx).keySet());
         return ids.isEmpty() ? anyId(tc, s, ctx) : tc.pick(ids);
+    }
+
+    /** Whether DEVICE {@code devId} is attached to a translate (Config 5) nested HWPT. */
+    private static boolean attachedToTranslate(Snapshot s, int ctx, int devId) {
+        for (Snapshot.Device d : s.devices()) {
+            if (d.ctx() != ctx || d.objectId() != devId || d.attached() == 0) continue;
+            return isTranslate(objects(s, ctx).get(d.attached()));
+        }
+        return false;
+    }
+
+    private static boolean isTranslate(Snapshot.Obj h) {
+        return h != null && h.kind() == ObjectKind.HWPT_NESTED && (h.vste0() & 1) == 1 && ((h.vste0() >>> 1) & 7) == 5;
     }
 
     private Op bind(TestCase tc, Snapshot s, int ctx, boolean invalid) {
@@ -232,6 +637,7 @@ public final class OpGenerator {
         for (int d = 0; d < s.devices().size(); d++) (s.devices().get(d).ctx() == 0 ? free : bound).add(d);
         if (invalid) {
             bound.add(platform.devices().size()); // not a platform device
+            if (tc.weighted(0.1)) return new Op.Bind(ctx, tc.bool() ? -1 : Integer.MAX_VALUE);
             return new Op.Bind(ctx, tc.pick(bound));
         }
         return new Op.Bind(ctx, free.isEmpty() ? tc.between(0, platform.devices().size() - 1) : tc.pick(free));
@@ -247,16 +653,30 @@ public final class OpGenerator {
         int dev = idOf(tc, s, ctx, ObjectKind.DEVICE);
         int pt = idOf(tc, s, ctx, ObjectKind.IOAS);
         int flags = new int[] {HwptFlags.NEST_PARENT, 0, HwptFlags.PASID}[tc.pickWeighted(6, 2, 2)];
+        if (profile.goal() == Goal.FILL_POOL) flags = HwptFlags.NEST_PARENT;
         if (!invalid) return new Op.HwptAlloc(ctx, dev, pt, flags, DataType.NONE, null);
         switch (tc.between(0, 6)) {
-            case 0: return new Op.HwptAlloc(ctx, dev, pt, new int[] {HwptFlags.DIRTY_TRACKING, HwptFlags.FAULT_ID,
-                    HwptFlags.NEST_PARENT | HwptFlags.DIRTY_TRACKING, 16}[tc.between(0, 3)], DataType.NONE, null);
+            case 0: return new Op.HwptAlloc(ctx, dev, pt, invalidPagingFlags(tc), DataType.NONE, null);
             case 1: return new Op.HwptAlloc(ctx, dev, pt, flags, DataType.NONE, List.of(tc.bits64()));
             case 2: return new Op.HwptAlloc(ctx, dev, pt, flags, DataType.ARM_SMMUV3, List.of(1L, 0L));
             case 3: return new Op.HwptAlloc(ctx, dev, pt, flags, DataType.VTD_S1, null);
             case 4: return new Op.HwptAlloc(ctx, dev, idOf(tc, s, ctx, ObjectKind.HWPT_PAGING), flags, DataType.NONE, null);
             case 5: return new Op.HwptAlloc(ctx, dev, anyId(tc, s, ctx), flags, DataType.NONE, null);
             default: return new Op.HwptAlloc(ctx, anyId(tc, s, ctx), pt, flags, DataType.NONE, null);
+        }
+    }
+
+    /**
+     * HWPT-2 flags that are not 0, PASID or NEST_PARENT, over the whole u32: DIRTY, FAULT_ID alone or with
+     * NEST_PARENT or PASID (ENOENT from the fault lookup), unknown bits up to bit 31, all bits set.
+     */
+    private static int invalidPagingFlags(TestCase tc) {
+        switch (tc.between(0, 3)) {
+            case 0: return new int[] {HwptFlags.DIRTY_TRACKING, HwptFlags.FAULT_ID, HwptFlags.NEST_PARENT | HwptFlags.DIRTY_TRACKING,
+                    16}[tc.between(0, 3)];
+            case 1: return HwptFlags.FAULT_ID | new int[] {HwptFlags.NEST_PARENT, HwptFlags.PASID, 0}[tc.between(0, 2)];
+            case 2: return 1 << tc.between(4, 31) | (tc.bool() ? HwptFlags.NEST_PARENT : 0);
+            default: return tc.bool() ? -1 : (int) tc.choice(0xFFFF_FFFFL);
         }
     }
 
@@ -283,10 +703,16 @@ public final class OpGenerator {
         for (int d : ids(s, ctx, ObjectKind.DEVICE))
             if (smmuOfDevice(s, ctx, d) == smmu) sameSmmu.add(d);
         int dev = sameSmmu.isEmpty() ? idOf(tc, s, ctx, ObjectKind.DEVICE) : tc.pick(sameSmmu);
-        if (!invalid) return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.valid(tc));
-        switch (tc.pickWeighted(4, 1, 1, 1, 1, 1)) { // mostly an invalid vSTE: NEST-2 has the most classes
+        if (!invalid) {
+            if ((profile.goal() == Goal.VDEVICE_GONE || profile.goal() == Goal.UNMAP_HEAVY) && tc.weighted(0.6))
+                return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.translate(tc));
+            return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.valid(tc));
+        }
+        switch (tc.pickWeighted(4, 1, 1, 1, 1, 1, 1)) { // mostly an invalid vSTE: NEST-2 has the most classes
             case 0: return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.invalid(tc));
-            case 1: return new Op.HwptAlloc(ctx, dev, viommu, HwptFlags.NEST_PARENT, DataType.ARM_SMMUV3, Vste.valid(tc));
+            case 1: return new Op.HwptAlloc(ctx, dev, viommu, new int[] {HwptFlags.NEST_PARENT, HwptFlags.FAULT_ID | 1 << tc.between(4, 31)}
+                    [tc.between(0, 1)], DataType.ARM_SMMUV3, Vste.valid(tc));
+            case 6: return new Op.HwptAlloc(ctx, dev, viommu, HwptFlags.FAULT_ID, DataType.ARM_SMMUV3, Vste.valid(tc));
             case 2: return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.NONE, null);
             case 3: return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.VTD_S1, Vste.valid(tc));
             case 4: return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3,
@@ -301,11 +727,21 @@ public final class OpGenerator {
         List<Integer> candidates = new ArrayList<>();
         for (int d : ids(s, ctx, ObjectKind.DEVICE))
             if (smmuOfDevice(s, ctx, d) == smmu && !hasVdevice(s, ctx, d)) candidates.add(d);
-        long virtId = tc.between(0, 3);
+        long virtId = virtId(tc);
         if (!invalid && !candidates.isEmpty()) return new Op.VdeviceAlloc(ctx, viommu, tc.pick(candidates), virtId);
         switch (tc.between(0, 1)) {
             case 0: return new Op.VdeviceAlloc(ctx, viommu, idOf(tc, s, ctx, ObjectKind.DEVICE), virtId);
             default: return new Op.VdeviceAlloc(ctx, anyId(tc, s, ctx), idOf(tc, s, ctx, ObjectKind.DEVICE), virtId);
+        }
+    }
+
+    /** VDEV-1: a virtual ID, the uapi's u64: mostly 0..3 so that duplicates come up, sometimes an edge or any value. */
+    static long virtId(TestCase tc) {
+        if (!tc.weighted(0.15)) return tc.between(0, 3);
+        switch (tc.between(0, 2)) {
+            case 0: return new long[] {0xFFFF_FFFFL, 1L << 32, Long.MAX_VALUE, Long.MIN_VALUE, -1L}[tc.between(0, 4)];
+            case 1: return 0xFFFF_FFFFL + tc.between(-1, 1);
+            default: return tc.bits64();
         }
     }
 
@@ -316,6 +752,10 @@ public final class OpGenerator {
     }
 
     private Op attach(TestCase tc, Snapshot s, int ctx, boolean invalid) {
+        if (profile.goal() == Goal.VDEVICE_GONE && !invalid) {
+            Op target = reattachAfterVdeviceGone(tc, s, ctx);
+            if (target != null) return target;
+        }
         int dev = idOf(tc, s, ctx, ObjectKind.DEVICE);
         if (invalid) {
             return new Op.Attach(ctx, tc.bool() ? dev : anyId(tc, s, ctx),
@@ -330,6 +770,37 @@ public final class OpGenerator {
         return new Op.Attach(ctx, dev, hwpt);
     }
 
+    /**
+     * VDEVICE_GONE: a device attached to a translate nested HWPT of a vIOMMU in which it has no VDEVICE
+     * any more (it went away under the attachment) is attached again to a translate HWPT of that vIOMMU:
+     * the same one (ATT-4) or another (ATT-3: ENOENT).
+     */
+    private Op reattachAfterVdeviceGone(TestCase tc, Snapshot s, int ctx) {
+        Map<Integer, Snapshot.Obj> objs = objects(s, ctx);
+        for (Snapshot.Device d : s.devices()) {
+            if (d.ctx() != ctx || d.attached() == 0) continue;
+            Snapshot.Obj h = objs.get(d.attached());
+            if (!isTranslate(h) || hasVdevice(s, ctx, d.objectId())) continue;
+            List<Integer> translates = new ArrayList<>();
+            objs.forEach((id, o) -> {
+                if (isTranslate(o) && o.ref() == h.ref()) translates.add(id);
+            });
+            if (tc.weighted(0.7)) return new Op.Attach(ctx, d.objectId(), tc.pick(translates));
+        }
+        return null;
+    }
+
+    /** KVM-7: under LOADED_VM_DESTROYED, mostly a VM that a CPU runs and no context is bound to. */
+    private int vmToDestroy(TestCase tc, Snapshot s, boolean invalid) {
+        if (profile.goal() == Goal.LOADED_VM_DESTROYED && !invalid) {
+            List<Integer> loaded = new ArrayList<>();
+            for (int vm : new java.util.TreeSet<>(s.kvm().cpuRunning()))
+                if (vm != 0 && s.contexts().values().stream().noneMatch(c -> c.kvmVm() == vm)) loaded.add(vm);
+            if (!loaded.isEmpty() && tc.weighted(0.8)) return tc.pick(loaded);
+        }
+        return vm(tc, s, invalid);
+    }
+
     private int vm(TestCase tc, Snapshot s, boolean invalid) {
         List<Integer> vms = new ArrayList<>(new TreeMap<>(s.kvm().vms()).keySet());
         if (invalid || vms.isEmpty()) return tc.between(0, vmsCreated + 1);
@@ -337,6 +808,135 @@ public final class OpGenerator {
     }
 
     private int cpu(TestCase tc, boolean invalid) {
+        if (invalid && tc.weighted(0.2)) return tc.bool() ? -1 : Integer.MAX_VALUE;
         return invalid ? platform.kvm().cpus() + tc.between(0, 1) : tc.between(0, platform.kvm().cpus() - 1);
+    }
+
+    // ---------------------------------------------------------------- MAP
+
+    /** PLAT-6: the IOVA space in pages. */
+    static final long SPACE = 1L << 20;
+
+    /** An IOAS of the context, preferring one that a nest parent with attached devices uses. */
+    private int ioasOf(TestCase tc, Snapshot s, int ctx) {
+        List<Integer> used = new ArrayList<>();
+        for (Snapshot.Device d : s.devices()) {
+            if (d.ctx() != ctx || d.attached() == 0) continue;
+            int parent = Invariants.stage2Parent(s, d);
+            Snapshot.Obj p = objects(s, ctx).get(parent);
+            if (p != null && !used.contains(p.ref())) used.add(p.ref());
+        }
+        if (!used.isEmpty() && tc.weighted(0.7)) return tc.pick(used);
+        return idOf(tc, s, ctx, ObjectKind.IOAS);
+    }
+
+    private static List<Snapshot.Area> areas(Snapshot s, int ctx, int ioas) {
+        Snapshot.Obj o = objects(s, ctx).get(ioas);
+        return o == null ? List.of() : o.areas();
+    }
+
+    /** S2INV-2's threshold on the SMMU of a nest parent of this IOAS (the first one's), else 4. */
+    private static int maxTlbiPages(Snapshot s, Platform platform, int ctx, int ioas) {
+        for (Snapshot.Obj o : objects(s, ctx).values())
+            if (o.kind() == ObjectKind.HWPT_PAGING && o.nestParent() && o.ref() == ioas)
+                return platform.smmu(o.smmu()).maxTlbiPages();
+        return 4;
+    }
+
+    /**
+     * MAP-1, biased to the hard cases: small runs in a small window (overlaps and adjacency), runs
+     * adjacent to an area, sizes just below, at and above maxTlbiPages, the top of the IOVA space,
+     * any run. Invalid: overlaps (EEXIST), no pages, runs leaving the space or wrapping the u64
+     * space, IOVAs at the u64 edges (EINVAL), not an IOAS (ENOENT).
+     */
+    private Op ioasMap(TestCase tc, Snapshot s, int ctx, boolean invalid) {
+        int ioas = ioasOf(tc, s, ctx);
+        List<Snapshot.Area> areas = areas(s, ctx, ioas);
+        int max = maxTlbiPages(s, platform, ctx, ioas);
+        if (!invalid) {
+            switch (tc.pickWeighted(4, 3, 3, 1, 1)) {
+                case 0: return new Op.IoasMap(ctx, ioas, tc.between(0, 31), 1 + tc.between(0, 3));
+                case 1: {
+                    if (areas.isEmpty()) return new Op.IoasMap(ctx, ioas, tc.between(0, 7), 1 + tc.between(0, 3));
+                    Snapshot.Area a = tc.pick(areas);
+                    long pages = 1 + tc.between(0, 3);
+                    return tc.bool() || a.iova() < pages ? new Op.IoasMap(ctx, ioas, a.end(), pages)
+                            : new Op.IoasMap(ctx, ioas, a.iova() - pages, pages);
+                }
+                case 2: return new Op.IoasMap(ctx, ioas, tc.between(0, 64), Math.max(1, max + tc.between(-1, 1)));
+                case 3: {
+                    long pages = 1 + tc.between(0, 3);
+                    return new Op.IoasMap(ctx, ioas, SPACE - pages, pages);
+                }
+                default: { // any size, on a log scale up to the whole space
+                    long pages = Math.max(1, (1L << tc.between(0, 20)) - tc.between(0, 1));
+                    return new Op.IoasMap(ctx, ioas, tc.between(0L, SPACE - pages), pages);
+                }
+            }
+        }
+        switch (tc.pickWeighted(3, 1, 2, 1, 1)) {
+            case 0: {
+                if (areas.isEmpty()) return new Op.IoasMap(ctx, ioas, 0, 0);
+                Snapshot.Area a = tc.pick(areas);
+                return new Op.IoasMap(ctx, ioas, a.iova() + tc.between(0L, a.pages() - 1), 1 + tc.between(0, 3));
+            }
+            case 1: return new Op.IoasMap(ctx, ioas, tc.between(0, 31), 0);
+            case 2: {
+                long iova = new long[] {SPACE, SPACE - 1, -1L, Long.MIN_VALUE, Long.MAX_VALUE}[tc.between(0, 4)];
+                long pages = new long[] {1, 2, -1L, -2L, SPACE}[tc.between(0, 4)];
+                return new Op.IoasMap(ctx, ioas, iova, pages);
+            }
+            case 3: return new Op.IoasMap(ctx, ioas, tc.between(1, 31), -1L - tc.between(0, 3)); // wraps around
+            default: return new Op.IoasMap(ctx, anyId(tc, s, ctx), 0, 1);
+        }
+    }
+
+    /**
+     * MAP-2, biased to the hard cases: exactly one area, a run of adjacent areas, an area with
+     * some margin, unmap-all, the whole space. Invalid: a range that cuts an area (ENOENT after
+     * unmapping the areas below), no pages, nothing mapped there, beyond the IOVA space, a range
+     * that wraps the u64 space (EINVAL), not an IOAS.
+     */
+    private Op ioasUnmap(TestCase tc, Snapshot s, int ctx, boolean invalid) {
+        int ioas = ioasOf(tc, s, ctx);
+        List<Snapshot.Area> areas = areas(s, ctx, ioas);
+        if (!invalid) {
+            if (areas.isEmpty()) return new Op.IoasUnmap(ctx, ioas, 0, tc.bool() ? Op.IoasUnmap.ALL : SPACE);
+            switch (tc.pickWeighted(6, 2, 2, 1, 1)) {
+                case 0: {
+                    Snapshot.Area a = tc.pick(areas);
+                    return new Op.IoasUnmap(ctx, ioas, a.iova(), a.pages());
+                }
+                case 1: {
+                    int i = tc.between(0, areas.size() - 1), j = i;
+                    while (j + 1 < areas.size() && areas.get(j + 1).iova() == areas.get(j).end() && tc.weighted(0.7)) j++;
+                    return new Op.IoasUnmap(ctx, ioas, areas.get(i).iova(), areas.get(j).end() - areas.get(i).iova());
+                }
+                case 2: {
+                    Snapshot.Area a = tc.pick(areas);
+                    long first = Math.max(0, a.iova() - tc.between(0, 3));
+                    return new Op.IoasUnmap(ctx, ioas, first, a.end() + tc.between(0, 3) - first);
+                }
+                case 3: return new Op.IoasUnmap(ctx, ioas, 0, Op.IoasUnmap.ALL);
+                default: return new Op.IoasUnmap(ctx, ioas, 0, SPACE);
+            }
+        }
+        switch (tc.pickWeighted(4, 1, 2, 1, 1, 1)) {
+            case 0: {
+                if (areas.isEmpty()) return new Op.IoasUnmap(ctx, ioas, tc.between(0, 31), 1 + tc.between(0, 3));
+                Snapshot.Area a = tc.pick(areas);
+                if (a.pages() > 1 && tc.bool()) // starts inside the area
+                    return new Op.IoasUnmap(ctx, ioas, a.iova() + tc.between(1L, a.pages() - 1), a.pages());
+                long first = Math.max(0, a.iova() - tc.between(0, 3)); // ends inside it (or cuts a later one)
+                long end = a.pages() > 1 ? a.iova() + tc.between(1L, a.pages() - 1) : a.end() + 1 + tc.between(0, 3);
+                return new Op.IoasUnmap(ctx, ioas, first, end - first);
+            }
+            case 1: return new Op.IoasUnmap(ctx, ioas, tc.between(0, 31), 0);
+            case 2: return new Op.IoasUnmap(ctx, ioas, tc.between(0, 31), 1 + tc.between(0, 3));
+            case 3: return new Op.IoasUnmap(ctx, ioas, new long[] {SPACE, -2L, Long.MIN_VALUE}[tc.between(0, 2)],
+                    1 + tc.between(0, 1));
+            case 4: return new Op.IoasUnmap(ctx, ioas, 1 + tc.between(1, 31), -1L - tc.between(0, 3)); // wraps around
+            default: return new Op.IoasUnmap(ctx, anyId(tc, s, ctx), 0, 1);
+        }
     }
 }

@@ -4,15 +4,26 @@ import dev.nestcheck.engine.TestCase;
 
 import java.util.List;
 
-/** Draws guest STEs (NEST-2): valid ones with junk in the bits that are kept, and one invalid class at a time. */
+/**
+ * Draws guest STEs (NEST-2): valid ones with junk in the bits that are kept (now and then every
+ * allowed bit at random), and one invalid class at a time, covering every disallowed bit.
+ */
 final class Vste {
     private Vste() {
     }
 
-    /** A vSTE that NEST-2 accepts: translate, bypass, abort, or V=0 with junk. */
+    /** NEST-2.2: the bits a guest may set. */
+    static final long WORD0_ALLOWED = 0xF80F_FFFF_FFFF_FFFFL, WORD1_ALLOWED = 0x0000_0000_3800_00FFL;
+
+    /** A vSTE that NEST-2 accepts: translate, bypass, abort, V=0 with junk, or any allowed bits. */
     static List<Long> valid(TestCase tc) {
-        int shape = tc.pickWeighted(6, 2, 1, 1);
+        int shape = tc.pickWeighted(6, 2, 1, 1, 1);
         if (shape == 3) return List.of(tc.bits64() & ~1L, tc.bits64()); // V=0: zeroed and accepted
+        if (shape == 4) { // every allowed bit drawn, Config one of 0/4/5, EATS 0/1
+            long w0 = (tc.bits64() & WORD0_ALLOWED & ~0xEL) | 1L | ((long) new int[] {5, 4, 0}[tc.between(0, 2)] << 1);
+            long w1 = (tc.bits64() & WORD1_ALLOWED & ~(3L << 28)) | ((long) tc.between(0, 1) << 28);
+            return List.of(w0, w1);
+        }
         int config = new int[] {5, 4, 0}[shape];
         long s1ctx = (long) tc.between(0, 1023) << 6;
         long keptJunk = tc.weighted(0.2) ? ((long) tc.between(0, 31) << 59) | ((long) tc.between(0, 3) << 4) : 0;
@@ -20,6 +31,12 @@ final class Vste {
         long eats = tc.between(0, 1);
         long word1 = (eats << 28) | (tc.weighted(0.2) ? tc.between(0, 255) | ((long) tc.between(0, 1) << 27) : 0);
         return List.of(word0, word1);
+    }
+
+    /** A valid translate vSTE (Config 5), EATS 0 or 1, with an S1ContextPtr. */
+    static List<Long> translate(TestCase tc) {
+        long word0 = 1L | (5L << 1) | ((long) tc.between(0, 1023) << 6);
+        return List.of(word0, (long) tc.between(0, 1) << 28);
     }
 
     /** A vSTE with V=1 and exactly one NEST-2 failure class. */

@@ -114,8 +114,9 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         }
 
         Snapshot.Obj toSnapshot(TreeMap<Long, Long> areas) {
+            if (areas == null || areas.isEmpty()) return new Snapshot.Obj(kind, ref, smmu, nestParent, vste0, vste1, virtId, device);
             List<Snapshot.Area> out = new ArrayList<>();
-            if (areas != null) areas.forEach((iova, pages) -> out.add(new Snapshot.Area(iova, pages)));
+            areas.forEach((iova, pages) -> out.add(new Snapshot.Area(iova, pages)));
             return new Snapshot.Obj(kind, ref, smmu, nestParent, vste0, vste1, virtId, device, out);
         }
     }
@@ -348,13 +349,13 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         require(op.unmapsAll() || Long.compareUnsigned(last, first) >= 0, EINVAL, "MAP-2");
         TreeMap<Long, Long> areas = c.areas.get(op.ioas());
         long unmapped = 0;
-        for (Map.Entry<Long, Long> a : new ArrayList<>(areas.entrySet())) {
-            long areaFirst = a.getKey(), areaLast = a.getKey() + a.getValue() - 1;
+        for (long areaFirst : new ArrayList<>(areas.keySet())) {
+            long pages = areas.get(areaFirst), areaLast = areaFirst + pages - 1;
             if (Long.compareUnsigned(areaLast, first) < 0 || Long.compareUnsigned(areaFirst, last) > 0) continue;
             if (!map2_inside(areaFirst, areaLast, first, last)) return Outcome.fail(ENOENT, "MAP-2");
             areas.remove(areaFirst);
-            unmapped += a.getValue();
-            s2inv2_invalidateArea(c, op.ioas(), areaFirst, a.getValue());
+            unmapped += pages;
+            s2inv2_invalidateArea(c, op.ioas(), areaFirst, pages);
         }
         if (unmapped == 0 && !op.unmapsAll()) return Outcome.fail(ENOENT, "MAP-2");
         return Outcome.ok(unmapped, "MAP-2");
@@ -1031,7 +1032,7 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         TreeMap<Integer, Snapshot.Context> contextsOut = new TreeMap<>();
         TreeMap<Integer, int[]> bound = new TreeMap<>(); // platform device → (ctx, DEVICE ID)
         for (Ctx c : contexts.values()) {
-            TreeMap<Integer, Snapshot.Obj> objects = new TreeMap<>();
+            Map<Integer, Snapshot.Obj> objects = new java.util.HashMap<>(); // copied by Snapshot.Context
             c.objects.forEach((id, o) -> {
                 objects.put(id, o.toSnapshot(c.areas.get(id)));
                 if (o.kind() == DEVICE) bound.put(o.device(), new int[] {c.number, id});

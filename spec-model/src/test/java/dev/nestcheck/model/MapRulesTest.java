@@ -86,6 +86,15 @@ class MapRulesTest {
     }
 
     @Test
+    void map2_unmappingAnAreaBetweenOthersLeavesThem() {
+        b.map(c, ioas, 0, 1);
+        b.map(c, ioas, 1, 1);
+        b.map(c, ioas, 2, 2);
+        assertThat(b.ok(new Op.IoasUnmap(c, ioas, 1, 1))).isEqualTo(1);
+        assertThat(areas(ioas)).containsExactly(new Snapshot.Area(0, 1), new Snapshot.Area(2, 2));
+    }
+
+    @Test
     void map2_checks() {
         b.fails(new Op.IoasUnmap(c, 99, 0, 1), ENOENT, "MAP-2");
         b.fails(new Op.IoasUnmap(c, dev, 0, 1), ENOENT, "MAP-2");
