@@ -60,8 +60,8 @@ public final class OpGenerator {
         FILL_POOL
     }
 
-    /** Swarm multipliers: neutral, switched off (weight 1), boosted. */
-    private static final int SWARM_NEUTRAL = 0, SWARM_OFF = 1, SWARM_BOOST = 2;
+    /** Swarm multipliers: neutral, switched off (weight 1), boosted (the choice's value). */
+    private static final int SWARM_OFF = 1, SWARM_BOOST = 2;
 
     /**
      * A case's generation profile, drawn before its first step (outside every step, so that deleting a
@@ -74,18 +74,21 @@ public final class OpGenerator {
         }
 
         /**
-         * One in four cases favours KVM operations; on small platforms one in three has a goal (the
-         * rare states, or unmap-heavy); four in five realistic ones fill a pool; each kind is switched
-         * off or boosted with probability 0.15 each, except the first steps of every setup.
+         * One in four cases favours KVM operations; on small platforms about one in five has a goal (the
+         * rare states, or unmap-heavy); four in five realistic ones fill a pool; half the cases are a
+         * swarm, where each kind but the first steps of every setup is switched off or boosted with
+         * probability 0.3 each.
          */
         public static Profile draw(TestCase tc, boolean wide) {
             boolean kvmFocus = tc.weighted(0.25);
             Goal goal = wide ? (tc.weighted(0.8) ? Goal.FILL_POOL : Goal.NONE)
                     : Goal.values()[tc.pickWeighted(14, 1, 1, 2, 0)];
             int[] swarm = new int[Kind.values().length];
-            for (Kind k : Kind.values()) {
-                if (k == Kind.OPEN || k == Kind.BIND || k == Kind.IOAS_ALLOC) continue;
-                swarm[k.ordinal()] = tc.pickWeighted(7, 3, 3) == 0 ? SWARM_NEUTRAL : tc.bool() ? SWARM_BOOST : SWARM_OFF;
+            if (tc.weighted(0.5)) { // one choice first, so that shrinking drops the whole swarm at once
+                for (Kind k : Kind.values()) {
+                    if (k == Kind.OPEN || k == Kind.BIND || k == Kind.IOAS_ALLOC) continue;
+                    swarm[k.ordinal()] = tc.pickWeighted(4, 3, 3);
+                }
             }
             return new Profile(kvmFocus, goal, swarm);
         }
@@ -371,11 +374,16 @@ public final class OpGenerator {
                 if (!census.boundVms.contains(vm)) return new Op.KvmBind(ctx, vm);
             return new Op.KvmVmCreate();
         }
-        List<Integer> ioases = ids(s, ctx, ObjectKind.IOAS);
-        if (ioases.isEmpty()) return new Op.IoasAlloc(ctx);
-        int dev = 0;
-        for (int d : ids(s, ctx, ObjectKind.DEVICE)) if (smmuOfDevice(s, ctx, d) == target) dev = d;
-        if (dev == 0) {
+        // one pass over the context, unsorted: the context may hold hundreds of parents here
+        int ioas = Integer.MAX_VALUE, dev = Integer.MAX_VALUE, parent = Integer.MAX_VALUE;
+        for (Map.Entry<Integer, Snapshot.Obj> e : c.objects().entrySet()) {
+            Snapshot.Obj o = e.getValue();
+            if (o.kind() == ObjectKind.IOAS) ioas = Math.min(ioas, e.getKey());
+            if (o.kind() == ObjectKind.DEVICE && o.smmu() == target) dev = Math.min(dev, e.getKey());
+            if (o.kind() == ObjectKind.HWPT_PAGING && o.nestParent() && o.smmu() == target) parent = Math.min(parent, e.getKey());
+        }
+        if (ioas == Integer.MAX_VALUE) return new Op.IoasAlloc(ctx);
+        if (dev == Integer.MAX_VALUE) {
             for (int d = 0; d < s.devices().size(); d++)
                 if (s.devices().get(d).ctx() == 0 && platform.device(d).smmu() == target) return new Op.Bind(ctx, d);
             if (!perContext) return null;
@@ -386,12 +394,9 @@ public final class OpGenerator {
             }
             return null;
         }
-        if (platform.policy() == Policy.VIOMMU && (s.smmus().get(target).vmids().size() & 1) == 1) {
-            for (Map.Entry<Integer, Snapshot.Obj> o : objects(s, ctx).entrySet())
-                if (o.getValue().kind() == ObjectKind.HWPT_PAGING && o.getValue().nestParent() && o.getValue().smmu() == target)
-                    return new Op.ViommuAlloc(ctx, dev, o.getKey(), "ARM_SMMUV3");
-        }
-        return new Op.HwptAlloc(ctx, dev, ioases.get(0), HwptFlags.NEST_PARENT, DataType.NONE, null);
+        if (platform.policy() == Policy.VIOMMU && parent != Integer.MAX_VALUE && (s.smmus().get(target).vmids().size() & 1) == 1)
+            return new Op.ViommuAlloc(ctx, dev, parent, "ARM_SMMUV3");
+        return new Op.HwptAlloc(ctx, dev, ioas, HwptFlags.NEST_PARENT, DataType.NONE, null);
     }
 
     private static boolean hasParentOn(Snapshot s, int ctx, int smmu) {
@@ -645,7 +650,8 @@ public final class OpGenerator {
 
     /** The SMMU a DEVICE object's device sits behind, or -1. */
     int smmuOfDevice(Snapshot s, int ctx, int devId) {
-        Snapshot.Obj o = objects(s, ctx).get(devId);
+        Snapshot.Context c = s.contexts().get(ctx);
+        Snapshot.Obj o = c == null ? null : c.objects().get(devId);
         return o == null ? -1 : o.smmu();
     }
 

@@ -66,7 +66,7 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
 
     /** An iommufd context (OBJ-1): its objects, its tombstoned IDs (OBJ-5) and its VM (KVM-8; 0: none). */
     protected static final class Ctx {
-        final int number;
+        public final int number;
         public final TreeMap<Integer, Obj> objects = new TreeMap<>();
         final TreeSet<Integer> tombstones = new TreeSet<>();
         /** MAP-1: per IOAS ID, its areas as first page → pages. */
@@ -162,6 +162,11 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
             tlb.add(new TreeSet<>());
         }
         this.kvm = newKvmVmids(platform.kvm());
+    }
+
+    /** PLAT-5: the platform this model runs on. */
+    protected Platform platform() {
+        return platform;
     }
 
     /** KVM-1..7: the allocator this model uses (only constructs it; called from the constructor). */
@@ -780,8 +785,10 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
 
     /** S2INV-1: a nest parent's invalidation set on its SMMU, each kind in owner order, deduplicated. */
     protected record InvalidationSet(List<Integer> s2Vmids, List<Integer> s1ClearVmids, List<Long> atsStreams) {
-        boolean isEmpty() {
-            return s2Vmids.isEmpty() && atsStreams.isEmpty();
+        public InvalidationSet {
+            s2Vmids = List.copyOf(s2Vmids);
+            s1ClearVmids = List.copyOf(s1ClearVmids);
+            atsStreams = List.copyOf(atsStreams);
         }
     }
 
