@@ -28,7 +28,11 @@ import java.util.TreeMap;
  * off or boosted at random (swarm testing: a case that never detaches reaches other states
  * than one that always does), and sometimes a goal that steers it towards a rare multi-step
  * state ({@link StateFeatures#RARE}), towards unmaps after detach/replace with several
- * vIOMMUs and ATS devices, or, on realistic platforms, towards filling a VMID pool.
+ * vIOMMUs and ATS devices, or (mostly on realistic platforms) towards filling a VMID pool.
+ * Profiles and goals change probabilities only, never which draws a step makes: a goal's next
+ * operation gets most of the kind weight and its parameters are preferred in the same draws
+ * an unsteered step makes, so the shrinker can lower a goal or drop a swarm and replay the
+ * same operations (the counterexample then needs no goal).
  */
 public final class OpGenerator {
     /** How often an operation is deliberately invalid. */
@@ -74,21 +78,23 @@ public final class OpGenerator {
         }
 
         /**
-         * One in four cases favours KVM operations; on small platforms about one in five has a goal (the
-         * rare states, or unmap-heavy); four in five realistic ones fill a pool; half the cases are a
+         * One in four cases favours KVM operations; on small platforms about one in four has a goal (the
+         * rare states, unmap-heavy, or filling a pool); three in four realistic ones fill a pool; every
+         * goal is possible on every platform (a shrunk realistic case keeps its goal); half the cases are a
          * swarm, where each kind but the first steps of every setup is switched off or boosted with
          * probability 0.3 each.
          */
         public static Profile draw(TestCase tc, boolean wide) {
             boolean kvmFocus = tc.weighted(0.25);
-            Goal goal = wide ? (tc.weighted(0.8) ? Goal.FILL_POOL : Goal.NONE)
-                    : Goal.values()[tc.pickWeighted(14, 1, 1, 2, 0)];
+            Goal goal = Goal.values()[wide ? tc.pickWeighted(2, 1, 1, 1, 16) : tc.pickWeighted(14, 1, 1, 2, 1)];
             int[] swarm = new int[Kind.values().length];
-            if (tc.weighted(0.5)) { // one choice first, so that shrinking drops the whole swarm at once
+            if (tc.weighted(0.5)) { // the multipliers in a span right after their flag: shrinking drops them at once
+                tc.startSpan();
                 for (Kind k : Kind.values()) {
                     if (k == Kind.OPEN || k == Kind.BIND || k == Kind.IOAS_ALLOC) continue;
                     swarm[k.ordinal()] = tc.pickWeighted(4, 3, 3);
                 }
+                tc.endSpan();
             }
             return new Profile(kvmFocus, goal, swarm);
         }
@@ -104,6 +110,12 @@ public final class OpGenerator {
     private boolean goalReached;
     /** LOADED_VM_DESTROYED: the rollover count when a loaded VM was destroyed (-1: not yet). */
     private int rolloversAtDestroy = -1;
+    /** The goal's operation for this step when its kind was drawn (parameters prefer its values), else null. */
+    private Op target;
+    /** Whether the goal's operation this step completes a stage of the goal (see {@link #observe}). */
+    private boolean milestone;
+    /** LOADED_VM_DESTROYED: the rollover count when the destroy of a loaded VM was steered. */
+    private int rolloversAtTarget;
 
     /**
      * @param kvmFocus drawn once per sequence, before its first step (one in four favours KVM
@@ -124,34 +136,26 @@ public final class OpGenerator {
     public void observe(Op op, boolean ok) {
         if (ok && op instanceof Op.Open) contextsOpened++;
         if (ok && op instanceof Op.KvmVmCreate) vmsCreated++;
+        if (milestone && op.equals(target)) { // the goal's stage happened as steered
+            if (profile.goal() == Goal.VDEVICE_GONE) goalReached = true;
+            if (profile.goal() == Goal.LOADED_VM_DESTROYED && ok) rolloversAtDestroy = rolloversAtTarget;
+        }
     }
 
     public Op next(TestCase tc, Snapshot s) {
-        if (profile.goal() == Goal.FILL_POOL && tc.weighted(0.9)) {
-            Op op = fillStep(s);
-            if (op != null) {
-                tc.label("op", "FILL_POOL");
-                return op;
-            }
-        }
-        if (!goalReached && (profile.goal() == Goal.VDEVICE_GONE || profile.goal() == Goal.LOADED_VM_DESTROYED
-                || profile.goal() == Goal.UNMAP_HEAVY) && tc.weighted(0.85)) {
-            Op op = profile.goal() == Goal.VDEVICE_GONE ? vdeviceGoneStep(tc, s)
-                    : profile.goal() == Goal.UNMAP_HEAVY ? unmapHeavyStep(tc, s) : loadedVmStep(s);
-            if (op != null) {
-                tc.label("op", profile.goal().name());
-                return op;
-            }
-        }
-        Kind kind = Kind.values()[tc.pickWeighted(weights(s))];
+        Op goalOp = steer(s);
+        Kind wanted = goalOp == null ? null : kindOf(goalOp);
+        Kind kind = Kind.values()[tc.pickWeighted(weights(s, wanted))];
         tc.label("op", kind.name());
-        boolean invalid = tc.weighted(profile.goal() == Goal.FILL_POOL ? INVALID / 4 : INVALID);
+        target = kind == wanted ? goalOp : null;
+        boolean invalid = tc.weighted(target != null ? INVALID / 10 : profile.goal() == Goal.FILL_POOL ? INVALID / 4 : INVALID);
         int ctx = pickContext(tc, s, kind, invalid && tc.weighted(0.25));
         switch (kind) {
             case OPEN: return new Op.Open();
             case CLOSE: return new Op.Close(ctx);
             case BIND: return bind(tc, s, ctx, invalid);
-            case UNBIND: return new Op.Unbind(ctx, invalid ? anyId(tc, s, ctx) : idOf(tc, s, ctx, ObjectKind.DEVICE));
+            case UNBIND: return new Op.Unbind(ctx, invalid ? anyId(tc, s, ctx)
+                    : idOf(tc, s, ctx, ObjectKind.DEVICE, target instanceof Op.Unbind ? ((Op.Unbind) target).dev() : 0));
             case IOAS_ALLOC: return new Op.IoasAlloc(ctx);
             case HWPT_PAGING: return hwptPaging(tc, s, ctx, invalid);
             case VIOMMU_ALLOC: return viommuAlloc(tc, s, ctx, invalid);
@@ -162,10 +166,14 @@ public final class OpGenerator {
             case DESTROY: return new Op.Destroy(ctx, invalid ? busyId(tc, s, ctx) : liveId(tc, s, ctx));
             case INVALIDATE: return commands.invalidate(tc, s, ctx, invalid, this);
             case KVM_VM_CREATE: return new Op.KvmVmCreate();
-            case KVM_BIND: return new Op.KvmBind(ctx, vm(tc, s, invalid));
-            case VCPU_LOAD: return new Op.VcpuLoad(vm(tc, s, invalid), cpu(tc, invalid));
-            case VCPU_PUT: return new Op.VcpuPut(cpu(tc, invalid));
-            case KVM_VM_DESTROY: return new Op.KvmVmDestroy(vmToDestroy(tc, s, invalid));
+            case KVM_BIND: return new Op.KvmBind(ctx, vm(tc, s, invalid, target instanceof Op.KvmBind ? ((Op.KvmBind) target).vm() : 0));
+            case VCPU_LOAD: {
+                Op.VcpuLoad t = target instanceof Op.VcpuLoad ? (Op.VcpuLoad) target : null;
+                return new Op.VcpuLoad(vm(tc, s, invalid, t == null ? 0 : t.vm()), cpu(tc, invalid, t == null ? -1 : t.cpu()));
+            }
+            case VCPU_PUT: return new Op.VcpuPut(cpu(tc, invalid, -1));
+            case KVM_VM_DESTROY: return new Op.KvmVmDestroy(vm(tc, s, invalid, target instanceof Op.KvmVmDestroy
+                    ? ((Op.KvmVmDestroy) target).vm() : 0));
             case IOAS_MAP: return ioasMap(tc, s, ctx, invalid);
             case IOAS_UNMAP: return ioasUnmap(tc, s, ctx, invalid);
             default: throw new AssertionError(kind);
@@ -173,11 +181,75 @@ public final class OpGenerator {
     }
 
     /**
+     * The operation the case's goal steers towards next, from the state alone (no draws), or null. A goal
+     * only changes probabilities: the wanted kind gets most of the weight and, when drawn, each of its
+     * parameters prefers the wanted value ({@link #pick(TestCase, List, Object)}); the shape of the
+     * choice sequence is the same with or without a goal, so the shrinker can drop the goal (a choice
+     * lowered to {@link Goal#NONE}) and replay the same operations.
+     */
+    private Op steer(Snapshot s) {
+        milestone = false;
+        switch (profile.goal()) {
+            case FILL_POOL: return fillStep(s);
+            case VDEVICE_GONE: return goalReached ? null : vdeviceGoneStep(s);
+            case LOADED_VM_DESTROYED: return goalReached ? null : loadedVmStep(s);
+            case UNMAP_HEAVY: return unmapHeavyStep(s);
+            default: return null;
+        }
+    }
+
+    private static Kind kindOf(Op op) {
+        if (op instanceof Op.Open) return Kind.OPEN;
+        if (op instanceof Op.Bind) return Kind.BIND;
+        if (op instanceof Op.Unbind) return Kind.UNBIND;
+        if (op instanceof Op.IoasAlloc) return Kind.IOAS_ALLOC;
+        if (op instanceof Op.HwptAlloc) return ((Op.HwptAlloc) op).dataType() == DataType.NONE ? Kind.HWPT_PAGING : Kind.HWPT_NESTED;
+        if (op instanceof Op.ViommuAlloc) return Kind.VIOMMU_ALLOC;
+        if (op instanceof Op.VdeviceAlloc) return Kind.VDEVICE_ALLOC;
+        if (op instanceof Op.Attach) return Kind.ATTACH;
+        if (op instanceof Op.Detach) return Kind.DETACH;
+        if (op instanceof Op.Destroy) return Kind.DESTROY;
+        if (op instanceof Op.KvmVmCreate) return Kind.KVM_VM_CREATE;
+        if (op instanceof Op.KvmBind) return Kind.KVM_BIND;
+        if (op instanceof Op.VcpuLoad) return Kind.VCPU_LOAD;
+        if (op instanceof Op.KvmVmDestroy) return Kind.KVM_VM_DESTROY;
+        throw new AssertionError("no goal step is " + op);
+    }
+
+    /** The context of a goal's operation, or 0. */
+    private static int ctxOf(Op op) {
+        if (op instanceof Op.Bind) return ((Op.Bind) op).ctx();
+        if (op instanceof Op.Unbind) return ((Op.Unbind) op).ctx();
+        if (op instanceof Op.IoasAlloc) return ((Op.IoasAlloc) op).ctx();
+        if (op instanceof Op.HwptAlloc) return ((Op.HwptAlloc) op).ctx();
+        if (op instanceof Op.ViommuAlloc) return ((Op.ViommuAlloc) op).ctx();
+        if (op instanceof Op.VdeviceAlloc) return ((Op.VdeviceAlloc) op).ctx();
+        if (op instanceof Op.Attach) return ((Op.Attach) op).ctx();
+        if (op instanceof Op.Detach) return ((Op.Detach) op).ctx();
+        if (op instanceof Op.Destroy) return ((Op.Destroy) op).ctx();
+        if (op instanceof Op.KvmBind) return ((Op.KvmBind) op).ctx();
+        return 0;
+    }
+
+    /**
+     * {@code tc.pick(items)}, preferring {@code preferred} (nine in ten) when it is one of them: the same
+     * single draw of an index either way, so a preference never changes the shape of the choices.
+     */
+    static <T> T pick(TestCase tc, List<T> items, T preferred) {
+        int i = preferred == null ? -1 : items.indexOf(preferred);
+        if (i < 0 || items.size() == 1) return tc.pick(items);
+        int[] w = new int[items.size()];
+        java.util.Arrays.fill(w, 1);
+        w[i] = 9 * (items.size() - 1);
+        return items.get(tc.pickWeighted(w));
+    }
+
+    /**
      * Weights per kind: a kind whose preconditions for a valid operation hold gets its full
      * weight, one that can only fail gets 1 (never 0: a replayed choice of weight 0 would
      * reject the case, and shrinking replays choices against changed states).
      */
-    private int[] weights(Snapshot s) {
+    private int[] weights(Snapshot s, Kind wanted) {
         int[] w = new int[Kind.values().length];
         Census census = census(s);
         boolean anyCtx = !s.contexts().isEmpty();
@@ -222,7 +294,8 @@ public final class OpGenerator {
                 w[Kind.KVM_VM_CREATE.ordinal()] = vms < 6 ? 120 : 1;
                 break;
             case UNMAP_HEAVY:
-                for (Kind k : new Kind[] {Kind.IOAS_MAP, Kind.IOAS_UNMAP, Kind.VIOMMU_ALLOC, Kind.DETACH}) w[k.ordinal()] *= 3;
+                for (Kind k : new Kind[] {Kind.IOAS_MAP, Kind.IOAS_UNMAP, Kind.VIOMMU_ALLOC, Kind.ATTACH, Kind.DETACH})
+                    w[k.ordinal()] *= 3;
                 break;
             case FILL_POOL:
                 fillWeights(s, w);
@@ -234,6 +307,11 @@ public final class OpGenerator {
             int m = profile.swarm()[k.ordinal()];
             if (m == SWARM_OFF) w[k.ordinal()] = 1;
             else if (m == SWARM_BOOST) w[k.ordinal()] *= 4;
+        }
+        if (wanted != null) { // the goal's next kind: about six in seven steps
+            int others = 0;
+            for (Kind k : Kind.values()) if (k != wanted) others += w[k.ordinal()];
+            w[wanted.ordinal()] = Math.max(w[wanted.ordinal()], 6 * others);
         }
         return w;
     }
@@ -272,18 +350,16 @@ public final class OpGenerator {
             return tc.pick(gone);
         }
         List<Integer> open = new ArrayList<>(new TreeMap<>(s.contexts()).keySet());
-        if (profile.goal() == Goal.FILL_POOL && (kind == Kind.BIND || kind == Kind.HWPT_PAGING || kind == Kind.IOAS_ALLOC
-                || kind == Kind.KVM_BIND) && contextWithoutParent(s) != 0 && tc.weighted(0.9))
-            return contextWithoutParent(s);
+        Integer wanted = target == null ? null : ctxOf(target);
         ObjectKind needs = needs(kind);
         if (needs != null) {
             List<Integer> fit = new ArrayList<>();
             Census census = census(s);
             for (int c : open)
                 if ((census.kindMask.getOrDefault(c, 0) & 1 << needs.ordinal()) != 0) fit.add(c);
-            if (!fit.isEmpty()) return tc.pick(fit);
+            if (!fit.isEmpty()) return pick(tc, fit, wanted);
         }
-        return tc.pick(open);
+        return pick(tc, open, wanted);
     }
 
     /** The object kind an operation of this kind needs in its context to be valid, if any. */
@@ -409,7 +485,7 @@ public final class OpGenerator {
      * stays, VDEVICEs are never referenced); attach the device to a translate HWPT of that vIOMMU again.
      * Null when a step cannot be had (the case goes on at random).
      */
-    private Op vdeviceGoneStep(TestCase tc, Snapshot s) {
+    private Op vdeviceGoneStep(Snapshot s) {
         if (s.contexts().isEmpty()) return new Op.Open();
         int ctx = new TreeMap<>(s.contexts()).firstKey();
         Op kvm = kvmBindingFor(s, ctx);
@@ -442,13 +518,13 @@ public final class OpGenerator {
         for (Snapshot.Device d : s.devices()) if (d.ctx() == ctx && d.objectId() == dev) attached = d.attached();
         boolean onTranslate = isTranslate(objs.get(attached));
         if (onTranslate && vdev == 0) { // the VDEVICE went away under the attachment: attach again
-            goalReached = true;
-            return new Op.Attach(ctx, dev, tc.bool() ? attached : translate);
+            milestone = true;   // (the parameters may pick another translate HWPT of the vIOMMU: ATT-3)
+            return new Op.Attach(ctx, dev, attached);
         }
         if (onTranslate) return new Op.Destroy(ctx, vdev);
-        if (vdev == 0) return new Op.VdeviceAlloc(ctx, viommu, dev, virtId(tc));
+        if (vdev == 0) return new Op.VdeviceAlloc(ctx, viommu, dev, 0);
         if (objs.get(vdev).ref() != viommu) return new Op.Destroy(ctx, vdev);
-        if (translate == 0) return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.translate(tc));
+        if (translate == 0) return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.translate(0));
         return new Op.Attach(ctx, dev, translate);
     }
 
@@ -471,7 +547,8 @@ public final class OpGenerator {
         for (int cpu = 0; cpu < kvm.cpuRunning().size(); cpu++) {
             int vm = kvm.cpuRunning().get(cpu);
             if (vm != 0 && !census.boundVms.contains(vm)) {
-                rolloversAtDestroy = kvm.rollovers();
+                milestone = true;
+                rolloversAtTarget = kvm.rollovers();
                 return new Op.KvmVmDestroy(vm);
             }
         }
@@ -495,7 +572,7 @@ public final class OpGenerator {
      * and without ATS, the devices attached; then maps, unmaps, replaces and detaches at random, so that
      * unmaps meet parents with several VMIDs and ATS devices, before and after devices leave.
      */
-    private Op unmapHeavyStep(TestCase tc, Snapshot s) {
+    private Op unmapHeavyStep(Snapshot s) {
         if (s.contexts().isEmpty()) return new Op.Open();
         int ctx = new TreeMap<>(s.contexts()).firstKey();
         Op kvm = kvmBindingFor(s, ctx);
@@ -527,20 +604,14 @@ public final class OpGenerator {
         if (viommus.size() < 2) return new Op.ViommuAlloc(ctx, dev, parent, "ARM_SMMUV3");
         for (int i = 0; i < same.size(); i++) // device i gets a VDEVICE in vIOMMU i % 2
             if (!hasVdevice(s, ctx, same.get(i)))
-                return new Op.VdeviceAlloc(ctx, viommus.get(i % 2), same.get(i), 100 + i);
+                return new Op.VdeviceAlloc(ctx, viommus.get(i % 2), same.get(i), i);
         for (int v : viommus.subList(0, 2)) {
             int translates = 0;
             for (int h : hwpts) if (isTranslate(objs.get(h)) && objs.get(h).ref() == v) translates++;
             if (translates < 3) // two with ATS, one without
-                return new Op.HwptAlloc(ctx, dev, v, 0, DataType.ARM_SMMUV3, List.of(1L | 5L << 1, (long) (translates == 1 ? 0 : 1) << 28));
+                return new Op.HwptAlloc(ctx, dev, v, 0, DataType.ARM_SMMUV3, Vste.translate(translates == 1 ? 0 : 1));
         }
-        int d = tc.pick(same);
-        switch (tc.pickWeighted(3, 3, 3, 1)) {
-            case 0: return ioasMap(tc, s, ctx, false);
-            case 1: return ioasUnmap(tc, s, ctx, tc.weighted(0.2));
-            case 2: return new Op.Attach(ctx, d, tc.pick(hwpts));
-            default: return new Op.Detach(ctx, d);
-        }
+        return null; // set up: maps, unmaps, replaces and detaches at random, with their weights raised
     }
 
     private static final ThreadLocal<Census> CENSUS = new ThreadLocal<>();
@@ -584,8 +655,13 @@ public final class OpGenerator {
 
     /** An object of the kind, or any ID if there is none (making the operation invalid). */
     int idOf(TestCase tc, Snapshot s, int ctx, ObjectKind kind) {
+        return idOf(tc, s, ctx, kind, 0);
+    }
+
+    /** As {@link #idOf(TestCase, Snapshot, int, ObjectKind)}, preferring {@code wanted} (0: nothing). */
+    int idOf(TestCase tc, Snapshot s, int ctx, ObjectKind kind, int wanted) {
         List<Integer> ids = ids(s, ctx, kind);
-        return ids.isEmpty() ? anyId(tc, s, ctx) : tc.pick(ids);
+        return ids.isEmpty() ? anyId(tc, s, ctx) : pick(tc, ids, wanted == 0 ? null : wanted);
     }
 
     /** Any ID: live, tombstoned or never used; now and then an edge of the u32 ID field. */
@@ -613,24 +689,8 @@ public final class OpGenerator {
     }
 
     private int liveId(TestCase tc, Snapshot s, int ctx) {
-        if (profile.goal() == Goal.VDEVICE_GONE) { // the VDEVICE of a device attached to a translate nested HWPT
-            List<Integer> targets = new ArrayList<>();
-            objects(s, ctx).forEach((id, o) -> {
-                if (o.kind() == ObjectKind.VDEVICE && attachedToTranslate(s, ctx, o.device())) targets.add(id);
-            });
-            if (!targets.isEmpty() && tc.weighted(0.7)) return tc.pick(targets);
-        }
         List<Integer> ids = new ArrayList<>(objects(s, ctx).keySet());
-        return ids.isEmpty() ? anyId(tc, s, ctx) : tc.pick(ids);
-    }
-
-    /** Whether DEVICE {@code devId} is attached to a translate (Config 5) nested HWPT. */
-    private static boolean attachedToTranslate(Snapshot s, int ctx, int devId) {
-        for (Snapshot.Device d : s.devices()) {
-            if (d.ctx() != ctx || d.objectId() != devId || d.attached() == 0) continue;
-            return isTranslate(objects(s, ctx).get(d.attached()));
-        }
-        return false;
+        return ids.isEmpty() ? anyId(tc, s, ctx) : pick(tc, ids, target instanceof Op.Destroy ? ((Op.Destroy) target).id() : null);
     }
 
     private static boolean isTranslate(Snapshot.Obj h) {
@@ -645,7 +705,8 @@ public final class OpGenerator {
             if (tc.weighted(0.1)) return new Op.Bind(ctx, tc.bool() ? -1 : Integer.MAX_VALUE);
             return new Op.Bind(ctx, tc.pick(bound));
         }
-        return new Op.Bind(ctx, free.isEmpty() ? tc.between(0, platform.devices().size() - 1) : tc.pick(free));
+        return new Op.Bind(ctx, free.isEmpty() ? tc.between(0, platform.devices().size() - 1)
+                : pick(tc, free, target instanceof Op.Bind ? ((Op.Bind) target).device() : null));
     }
 
     /** The SMMU a DEVICE object's device sits behind, or -1. */
@@ -656,10 +717,11 @@ public final class OpGenerator {
     }
 
     private Op hwptPaging(TestCase tc, Snapshot s, int ctx, boolean invalid) {
-        int dev = idOf(tc, s, ctx, ObjectKind.DEVICE);
-        int pt = idOf(tc, s, ctx, ObjectKind.IOAS);
-        int flags = new int[] {HwptFlags.NEST_PARENT, 0, HwptFlags.PASID}[tc.pickWeighted(6, 2, 2)];
-        if (profile.goal() == Goal.FILL_POOL) flags = HwptFlags.NEST_PARENT;
+        Op.HwptAlloc t = target instanceof Op.HwptAlloc ? (Op.HwptAlloc) target : null;
+        int dev = idOf(tc, s, ctx, ObjectKind.DEVICE, t == null ? 0 : t.dev());
+        int pt = idOf(tc, s, ctx, ObjectKind.IOAS, t == null ? 0 : t.pt());
+        int flags = new int[] {HwptFlags.NEST_PARENT, 0, HwptFlags.PASID}[t != null || profile.goal() == Goal.FILL_POOL
+                ? tc.pickWeighted(60, 1, 1) : tc.pickWeighted(6, 2, 2)];
         if (!invalid) return new Op.HwptAlloc(ctx, dev, pt, flags, DataType.NONE, null);
         switch (tc.between(0, 6)) {
             case 0: return new Op.HwptAlloc(ctx, dev, pt, invalidPagingFlags(tc), DataType.NONE, null);
@@ -686,33 +748,44 @@ public final class OpGenerator {
         }
     }
 
+    /**
+     * A nest parent first, then a device on its SMMU: the device is picked among those that fit, so
+     * deleting an earlier step that bound or unbound another device leaves the pick valid.
+     */
     private Op viommuAlloc(TestCase tc, Snapshot s, int ctx, boolean invalid) {
-        int dev = idOf(tc, s, ctx, ObjectKind.DEVICE);
+        Op.ViommuAlloc t = target instanceof Op.ViommuAlloc ? (Op.ViommuAlloc) target : null;
         List<Integer> parents = new ArrayList<>();
         objects(s, ctx).forEach((id, o) -> {
-            if (o.kind() == ObjectKind.HWPT_PAGING && o.nestParent() && o.smmu() == smmuOfDevice(s, ctx, dev)) parents.add(id);
+            if (o.kind() == ObjectKind.HWPT_PAGING && o.nestParent()) parents.add(id);
         });
-        int hwpt = parents.isEmpty() ? idOf(tc, s, ctx, ObjectKind.HWPT_PAGING) : tc.pick(parents);
+        int hwpt = parents.isEmpty() ? idOf(tc, s, ctx, ObjectKind.HWPT_PAGING) : pick(tc, parents, t == null ? null : t.hwpt());
+        Snapshot.Obj parent = objects(s, ctx).get(hwpt);
+        List<Integer> same = new ArrayList<>();
+        for (int d : ids(s, ctx, ObjectKind.DEVICE))
+            if (parent != null && smmuOfDevice(s, ctx, d) == parent.smmu()) same.add(d);
+        int dev = same.isEmpty() ? idOf(tc, s, ctx, ObjectKind.DEVICE) : pick(tc, same, t == null ? null : t.dev());
         if (!invalid) return new Op.ViommuAlloc(ctx, dev, hwpt, "ARM_SMMUV3");
-        switch (tc.between(0, 3)) {
+        switch (tc.between(0, 4)) {
             case 0: return new Op.ViommuAlloc(ctx, dev, hwpt, tc.bool() ? "DEFAULT" : "TEGRA241_CMDQV");
             case 1: return new Op.ViommuAlloc(ctx, dev, idOf(tc, s, ctx, ObjectKind.HWPT_PAGING), "ARM_SMMUV3");
             case 2: return new Op.ViommuAlloc(ctx, dev, anyId(tc, s, ctx), "ARM_SMMUV3");
+            case 3: return new Op.ViommuAlloc(ctx, idOf(tc, s, ctx, ObjectKind.DEVICE), hwpt, "ARM_SMMUV3"); // maybe another SMMU
             default: return new Op.ViommuAlloc(ctx, anyId(tc, s, ctx), hwpt, "ARM_SMMUV3");
         }
     }
 
     private Op hwptNested(TestCase tc, Snapshot s, int ctx, boolean invalid) {
-        int viommu = idOf(tc, s, ctx, ObjectKind.VIOMMU);
+        Op.HwptAlloc t = target instanceof Op.HwptAlloc ? (Op.HwptAlloc) target : null;
+        int viommu = idOf(tc, s, ctx, ObjectKind.VIOMMU, t == null ? 0 : t.pt());
         int smmu = objects(s, ctx).containsKey(viommu) ? objects(s, ctx).get(viommu).smmu() : -1;
         List<Integer> sameSmmu = new ArrayList<>();
         for (int d : ids(s, ctx, ObjectKind.DEVICE))
             if (smmuOfDevice(s, ctx, d) == smmu) sameSmmu.add(d);
-        int dev = sameSmmu.isEmpty() ? idOf(tc, s, ctx, ObjectKind.DEVICE) : tc.pick(sameSmmu);
+        int dev = sameSmmu.isEmpty() ? idOf(tc, s, ctx, ObjectKind.DEVICE) : pick(tc, sameSmmu, t == null ? null : t.dev());
         if (!invalid) {
-            if ((profile.goal() == Goal.VDEVICE_GONE || profile.goal() == Goal.UNMAP_HEAVY) && tc.weighted(0.6))
-                return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.translate(tc));
-            return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.valid(tc));
+            int prefer = t != null ? Vste.eats(t.data())
+                    : profile.goal() == Goal.VDEVICE_GONE || profile.goal() == Goal.UNMAP_HEAVY ? Vste.TRANSLATE : Vste.ANY;
+            return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.valid(tc, prefer));
         }
         switch (tc.pickWeighted(4, 1, 1, 1, 1, 1, 1)) { // mostly an invalid vSTE: NEST-2 has the most classes
             case 0: return new Op.HwptAlloc(ctx, dev, viommu, 0, DataType.ARM_SMMUV3, Vste.invalid(tc));
@@ -728,13 +801,15 @@ public final class OpGenerator {
     }
 
     private Op vdeviceAlloc(TestCase tc, Snapshot s, int ctx, boolean invalid) {
-        int viommu = idOf(tc, s, ctx, ObjectKind.VIOMMU);
+        Op.VdeviceAlloc t = target instanceof Op.VdeviceAlloc ? (Op.VdeviceAlloc) target : null;
+        int viommu = idOf(tc, s, ctx, ObjectKind.VIOMMU, t == null ? 0 : t.viommu());
         int smmu = objects(s, ctx).containsKey(viommu) ? objects(s, ctx).get(viommu).smmu() : -1;
         List<Integer> candidates = new ArrayList<>();
         for (int d : ids(s, ctx, ObjectKind.DEVICE))
             if (smmuOfDevice(s, ctx, d) == smmu && !hasVdevice(s, ctx, d)) candidates.add(d);
-        long virtId = virtId(tc);
-        if (!invalid && !candidates.isEmpty()) return new Op.VdeviceAlloc(ctx, viommu, tc.pick(candidates), virtId);
+        long virtId = virtId(tc, t == null ? -1 : t.virtId());
+        if (!invalid && !candidates.isEmpty())
+            return new Op.VdeviceAlloc(ctx, viommu, pick(tc, candidates, t == null ? null : t.dev()), virtId);
         switch (tc.between(0, 1)) {
             case 0: return new Op.VdeviceAlloc(ctx, viommu, idOf(tc, s, ctx, ObjectKind.DEVICE), virtId);
             default: return new Op.VdeviceAlloc(ctx, anyId(tc, s, ctx), idOf(tc, s, ctx, ObjectKind.DEVICE), virtId);
@@ -743,7 +818,21 @@ public final class OpGenerator {
 
     /** VDEV-1: a virtual ID, the uapi's u64: mostly 0..3 so that duplicates come up, sometimes an edge or any value. */
     static long virtId(TestCase tc) {
-        if (!tc.weighted(0.15)) return tc.between(0, 3);
+        return virtId(tc, -1);
+    }
+
+    /** As {@link #virtId(TestCase)}, preferring {@code wanted} if it is one of 0..3. */
+    static long virtId(TestCase tc, long wanted) {
+        boolean prefer = wanted >= 0 && wanted <= 3;
+        long small = prefer ? pick(tc, List.of(0L, 1L, 2L, 3L), wanted) : tc.between(0, 3);
+        if (!tc.weighted(prefer ? 0.02 : 0.15)) return small;
+        tc.startSpan(); // right after its flag: one shrink step (delete it, lower the flag) leaves the small value
+        long v = wideVirtId(tc);
+        tc.endSpan();
+        return v;
+    }
+
+    private static long wideVirtId(TestCase tc) {
         switch (tc.between(0, 2)) {
             case 0: return new long[] {0xFFFF_FFFFL, 1L << 32, Long.MAX_VALUE, Long.MIN_VALUE, -1L}[tc.between(0, 4)];
             case 1: return 0xFFFF_FFFFL + tc.between(-1, 1);
@@ -758,11 +847,8 @@ public final class OpGenerator {
     }
 
     private Op attach(TestCase tc, Snapshot s, int ctx, boolean invalid) {
-        if (profile.goal() == Goal.VDEVICE_GONE && !invalid) {
-            Op target = reattachAfterVdeviceGone(tc, s, ctx);
-            if (target != null) return target;
-        }
-        int dev = idOf(tc, s, ctx, ObjectKind.DEVICE);
+        Op.Attach t = target instanceof Op.Attach ? (Op.Attach) target : null;
+        int dev = idOf(tc, s, ctx, ObjectKind.DEVICE, t == null ? 0 : t.dev());
         if (invalid) {
             return new Op.Attach(ctx, tc.bool() ? dev : anyId(tc, s, ctx),
                     tc.bool() ? idOf(tc, s, ctx, ObjectKind.IOAS) : anyId(tc, s, ctx));
@@ -772,50 +858,25 @@ public final class OpGenerator {
         objects(s, ctx).forEach((id, o) -> {
             if ((o.kind() == ObjectKind.HWPT_PAGING || o.kind() == ObjectKind.HWPT_NESTED) && o.smmu() == smmu) same.add(id);
         });
-        int hwpt = same.isEmpty() ? idOf(tc, s, ctx, ObjectKind.HWPT_NESTED) : tc.pick(same);
+        int hwpt = same.isEmpty() ? idOf(tc, s, ctx, ObjectKind.HWPT_NESTED) : pick(tc, same, t == null ? null : t.hwpt());
         return new Op.Attach(ctx, dev, hwpt);
     }
 
-    /**
-     * VDEVICE_GONE: a device attached to a translate nested HWPT of a vIOMMU in which it has no VDEVICE
-     * any more (it went away under the attachment) is attached again to a translate HWPT of that vIOMMU:
-     * the same one (ATT-4) or another (ATT-3: ENOENT).
-     */
-    private Op reattachAfterVdeviceGone(TestCase tc, Snapshot s, int ctx) {
-        Map<Integer, Snapshot.Obj> objs = objects(s, ctx);
-        for (Snapshot.Device d : s.devices()) {
-            if (d.ctx() != ctx || d.attached() == 0) continue;
-            Snapshot.Obj h = objs.get(d.attached());
-            if (!isTranslate(h) || hasVdevice(s, ctx, d.objectId())) continue;
-            List<Integer> translates = new ArrayList<>();
-            objs.forEach((id, o) -> {
-                if (isTranslate(o) && o.ref() == h.ref()) translates.add(id);
-            });
-            if (tc.weighted(0.7)) return new Op.Attach(ctx, d.objectId(), tc.pick(translates));
-        }
-        return null;
-    }
-
-    /** KVM-7: under LOADED_VM_DESTROYED, mostly a VM that a CPU runs and no context is bound to. */
-    private int vmToDestroy(TestCase tc, Snapshot s, boolean invalid) {
-        if (profile.goal() == Goal.LOADED_VM_DESTROYED && !invalid) {
-            List<Integer> loaded = new ArrayList<>();
-            for (int vm : new java.util.TreeSet<>(s.kvm().cpuRunning()))
-                if (vm != 0 && s.contexts().values().stream().noneMatch(c -> c.kvmVm() == vm)) loaded.add(vm);
-            if (!loaded.isEmpty() && tc.weighted(0.8)) return tc.pick(loaded);
-        }
-        return vm(tc, s, invalid);
-    }
-
-    private int vm(TestCase tc, Snapshot s, boolean invalid) {
+    /** A VM (preferring {@code wanted}, 0: none), or when invalid any VM number, destroyed or never created. */
+    private int vm(TestCase tc, Snapshot s, boolean invalid, int wanted) {
         List<Integer> vms = new ArrayList<>(new TreeMap<>(s.kvm().vms()).keySet());
         if (invalid || vms.isEmpty()) return tc.between(0, vmsCreated + 1);
-        return tc.pick(vms);
+        return pick(tc, vms, wanted == 0 ? null : wanted);
     }
 
-    private int cpu(TestCase tc, boolean invalid) {
+    /** A CPU (preferring {@code wanted}, -1: none), or when invalid one beyond the platform's or a u32 edge. */
+    private int cpu(TestCase tc, boolean invalid, int wanted) {
         if (invalid && tc.weighted(0.2)) return tc.bool() ? -1 : Integer.MAX_VALUE;
-        return invalid ? platform.kvm().cpus() + tc.between(0, 1) : tc.between(0, platform.kvm().cpus() - 1);
+        if (invalid) return platform.kvm().cpus() + tc.between(0, 1);
+        if (wanted < 0 || wanted >= platform.kvm().cpus()) return tc.between(0, platform.kvm().cpus() - 1);
+        List<Integer> cpus = new ArrayList<>();
+        for (int c = 0; c < platform.kvm().cpus(); c++) cpus.add(c);
+        return pick(tc, cpus, wanted);
     }
 
     // ---------------------------------------------------------------- MAP

@@ -21,7 +21,7 @@ import java.util.List;
  */
 public final class PlatformGenerator {
     /** The share of cases on a realistic-width platform. */
-    static final double WIDE = Double.parseDouble(System.getProperty("nc.wide", "0.01"));
+    static final double WIDE = 0.01;
     /** Longest sequence on a realistic-width platform, before the closing steps. */
     static final int WIDE_MAX_STEPS = 1100;
 
@@ -36,8 +36,24 @@ public final class PlatformGenerator {
         return drawWithWidth(tc, policy).platform();
     }
 
+    /**
+     * The realistic platform's draws sit in a span right after its flag, and the small platform is drawn
+     * in every case: deleting that span and lowering the flag (one shrink step) turns a realistic case
+     * into a small one that replays the same choices from there on.
+     */
     public static Drawn drawWithWidth(TestCase tc, Policy policy) {
-        if (tc.weighted(WIDE)) return new Drawn(wide(tc, policy), true);
+        boolean wide = tc.weighted(WIDE);
+        Platform realistic = null;
+        if (wide) {
+            tc.startSpan();
+            realistic = wide(tc, policy);
+            tc.endSpan();
+        }
+        Platform small = small(tc, policy);
+        return wide ? new Drawn(realistic, true) : new Drawn(small, false);
+    }
+
+    private static Platform small(TestCase tc, Policy policy) {
         int cpus = 1 + tc.between(0, 1);
         int kvmBits = 2 + tc.between(0, 1);
         if ((1 << kvmBits) - 1 <= cpus) kvmBits = 3; // PLAT-3
@@ -62,7 +78,7 @@ public final class PlatformGenerator {
             boolean canwbs = !tc.weighted(0.3);
             devices.add(new DeviceSpec(d, smmu, streamId(tc, d), canwbs));
         }
-        return new Drawn(new Platform(policy, smmus, devices, new KvmSpec(cpus, kvmBits)), false);
+        return new Platform(policy, smmus, devices, new KvmSpec(cpus, kvmBits));
     }
 
     /** Stream IDs: 0x10 per device first, sometimes the edges of the 32-bit field (PLAT-2). */

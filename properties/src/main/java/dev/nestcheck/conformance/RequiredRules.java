@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class RequiredRules {
     /** Rules that decide outcomes under every policy. */
-    static final List<String> DECIDING = List.of("OBJ-1", "OBJ-3", "OBJ-5", "OBJ-6", "OBJ-7", "HWPT-1", "HWPT-2",
+    static final List<String> DECIDING = List.of("OBJ-0", "OBJ-1", "OBJ-3", "OBJ-5", "OBJ-6", "OBJ-7", "HWPT-1", "HWPT-2",
             "VIOMMU-1", "NEST-1", "NEST-2", "VDEV-1", "ATT-1", "ATT-2", "ATT-3", "ATT-4", "ATT-6", "INV-1", "INV-2",
             "INV-3", "KVM-1", "KVM-2", "KVM-7", "KVM-8", "MAP-1", "MAP-2");
     /** State rules every policy exercises. */

@@ -17,11 +17,11 @@ final class FaultIdEopnotsupp extends ReferenceModel {
     }
 
     @Override
-    public Outcome hwptAlloc(Op.HwptAlloc op) {
-        Outcome o = super.hwptAlloc(op);
-        if ((op.flags() & HwptFlags.FAULT_ID) != 0 && o.errno() == Errno.ENOENT && o.rule() != null
-                && (o.rule().equals("HWPT-2") || o.rule().equals("NEST-1")))
-            return Outcome.fail(Errno.EOPNOTSUPP, o.rule()); // the bug (what the ENOENT path issued stays issued)
+    public Outcome execute(Op op) {
+        Outcome o = super.execute(op); // (the model rejects by throwing inside hwptAlloc: look at the outcome)
+        if (op instanceof Op.HwptAlloc && (((Op.HwptAlloc) op).flags() & HwptFlags.FAULT_ID) != 0
+                && o.errno() == Errno.ENOENT && ("HWPT-2".equals(o.rule()) || "NEST-1".equals(o.rule())))
+            return Outcome.fail(Errno.EOPNOTSUPP, o.rule()).withIssued(o.issued()); // the bug (what was issued stays issued)
         return o;
     }
 }
