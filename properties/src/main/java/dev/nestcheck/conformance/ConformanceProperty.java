@@ -67,8 +67,10 @@ public final class ConformanceProperty implements Property {
 
     @Override
     public void check(TestCase tc) {
+        // a requirement search (the matrix) wants minimal counterexamples about the policy: small platforms only
         PlatformGenerator.Drawn drawn = fixedPlatform != null ? new PlatformGenerator.Drawn(fixedPlatform.withPolicy(policy),
-                fixedPlatform.devices().size() > 8) : PlatformGenerator.drawWithWidth(tc, policy);
+                fixedPlatform.devices().size() > 8)
+                : PlatformGenerator.drawWithWidth(tc, policy, requirement != null ? 0 : PlatformGenerator.WIDE);
         Platform platform = drawn.platform();
         NestingImplementation impl;
         try {

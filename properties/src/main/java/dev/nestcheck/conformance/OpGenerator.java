@@ -116,6 +116,8 @@ public final class OpGenerator {
     private boolean milestone;
     /** LOADED_VM_DESTROYED: the rollover count when the destroy of a loaded VM was steered. */
     private int rolloversAtTarget;
+    /** How often a goal's operation, drawn as steered, failed. */
+    private int refusals;
 
     /**
      * @param kvmFocus drawn once per sequence, before its first step (one in four favours KVM
@@ -136,6 +138,8 @@ public final class OpGenerator {
     public void observe(Op op, boolean ok) {
         if (ok && op instanceof Op.Open) contextsOpened++;
         if (ok && op instanceof Op.KvmVmCreate) vmsCreated++;
+        if (!ok && target != null && op.equals(target) && profile.goal() != Goal.FILL_POOL && ++refusals >= 3)
+            goalReached = true; // the goal's operation keeps failing (a platform it does not fit): stop steering
         if (milestone && op.equals(target)) { // the goal's stage happened as steered
             if (profile.goal() == Goal.VDEVICE_GONE) goalReached = true;
             if (profile.goal() == Goal.LOADED_VM_DESTROYED && ok) rolloversAtDestroy = rolloversAtTarget;
@@ -193,7 +197,7 @@ public final class OpGenerator {
             case FILL_POOL: return fillStep(s);
             case VDEVICE_GONE: return goalReached ? null : vdeviceGoneStep(s);
             case LOADED_VM_DESTROYED: return goalReached ? null : loadedVmStep(s);
-            case UNMAP_HEAVY: return unmapHeavyStep(s);
+            case UNMAP_HEAVY: return goalReached ? null : unmapHeavyStep(s);
             default: return null;
         }
     }
@@ -568,9 +572,11 @@ public final class OpGenerator {
 
     /**
      * UNMAP_HEAVY, step by step: one context with up to three devices on one SMMU, an IOAS, a nest
-     * parent, two vIOMMUs on it (VMIDs of their own under VIOMMU), VDEVICEs, translate nested HWPTs with
-     * and without ATS, the devices attached; then maps, unmaps, replaces and detaches at random, so that
-     * unmaps meet parents with several VMIDs and ATS devices, before and after devices leave.
+     * parent, two vIOMMUs on it (VMIDs of their own under VIOMMU), a second nest parent on the same IOAS
+     * where the policy allows one (S2_PARENT, VIOMMU), VDEVICEs, translate nested HWPTs with and without
+     * ATS, the first device attached directly to the last parent and the others nested with ATS; then
+     * maps, unmaps, replaces and detaches at random, so that unmaps meet parents with several VMIDs and
+     * ATS devices, before and after devices leave. Null once set up (or given up: see observe).
      */
     private Op unmapHeavyStep(Snapshot s) {
         if (s.contexts().isEmpty()) return new Op.Open();
@@ -591,17 +597,21 @@ public final class OpGenerator {
         List<Integer> ioases = ids(s, ctx, ObjectKind.IOAS);
         if (ioases.isEmpty()) return new Op.IoasAlloc(ctx);
         Map<Integer, Snapshot.Obj> objs = objects(s, ctx);
-        int parent = 0;
-        List<Integer> viommus = new ArrayList<>(), hwpts = new ArrayList<>();
+        List<Integer> parents = new ArrayList<>(), viommus = new ArrayList<>(), hwpts = new ArrayList<>();
         for (Map.Entry<Integer, Snapshot.Obj> e : objs.entrySet()) {
             Snapshot.Obj o = e.getValue();
             if (o.smmu() != smmu) continue;
-            if (parent == 0 && o.kind() == ObjectKind.HWPT_PAGING && o.nestParent()) parent = e.getKey();
+            if (o.kind() == ObjectKind.HWPT_PAGING && o.nestParent() && o.ref() == ioases.get(0)) parents.add(e.getKey());
             if (o.kind() == ObjectKind.VIOMMU) viommus.add(e.getKey());
             if (o.kind() == ObjectKind.HWPT_NESTED || o.kind() == ObjectKind.HWPT_PAGING) hwpts.add(e.getKey());
         }
-        if (parent == 0) return new Op.HwptAlloc(ctx, dev, ioases.get(0), HwptFlags.NEST_PARENT, DataType.NONE, null);
+        if (parents.isEmpty()) return new Op.HwptAlloc(ctx, dev, ioases.get(0), HwptFlags.NEST_PARENT, DataType.NONE, null);
+        int parent = parents.get(0);
         if (viommus.size() < 2) return new Op.ViommuAlloc(ctx, dev, parent, "ARM_SMMUV3");
+        // S2_PARENT and VIOMMU allow a second nest parent per context and SMMU (VMID-6): one IOAS, two stage-2 VMIDs
+        boolean secondParent = platform.policy() == Policy.S2_PARENT || platform.policy() == Policy.VIOMMU;
+        if (secondParent && parents.size() < 2)
+            return new Op.HwptAlloc(ctx, dev, ioases.get(0), HwptFlags.NEST_PARENT, DataType.NONE, null);
         for (int i = 0; i < same.size(); i++) // device i gets a VDEVICE in vIOMMU i % 2
             if (!hasVdevice(s, ctx, same.get(i)))
                 return new Op.VdeviceAlloc(ctx, viommus.get(i % 2), same.get(i), i);
@@ -610,6 +620,15 @@ public final class OpGenerator {
             for (int h : hwpts) if (isTranslate(objs.get(h)) && objs.get(h).ref() == v) translates++;
             if (translates < 3) // two with ATS, one without
                 return new Op.HwptAlloc(ctx, dev, v, 0, DataType.ARM_SMMUV3, Vste.translate(translates == 1 ? 0 : 1));
+        }
+        for (int i = 0; i < same.size(); i++) { // the first device directly on the last parent, the others nested with ATS
+            int d = same.get(i);
+            boolean attached = false;
+            for (Snapshot.Device x : s.devices()) attached |= x.ctx() == ctx && x.objectId() == d && x.attached() != 0;
+            if (attached) continue;
+            if (i == 0) return new Op.Attach(ctx, d, parents.get(parents.size() - 1));
+            for (int h : hwpts)
+                if (isTranslate(objs.get(h)) && objs.get(h).ref() == viommus.get(i % 2)) return new Op.Attach(ctx, d, h);
         }
         return null; // set up: maps, unmaps, replaces and detaches at random, with their weights raised
     }

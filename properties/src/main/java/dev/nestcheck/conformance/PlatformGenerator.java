@@ -42,7 +42,12 @@ public final class PlatformGenerator {
      * into a small one that replays the same choices from there on.
      */
     public static Drawn drawWithWidth(TestCase tc, Policy policy) {
-        boolean wide = tc.weighted(WIDE);
+        return drawWithWidth(tc, policy, WIDE);
+    }
+
+    /** As {@link #drawWithWidth(TestCase, Policy)} with another share of realistic platforms (0: none, no draw). */
+    public static Drawn drawWithWidth(TestCase tc, Policy policy, double wideShare) {
+        boolean wide = tc.weighted(wideShare);
         Platform realistic = null;
         if (wide) {
             tc.startSpan();
