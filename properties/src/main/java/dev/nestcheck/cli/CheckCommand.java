@@ -145,6 +145,7 @@ final class CheckCommand implements Callable<Integer> {
             stats.put(p, r.run().statistics());
             RunSummary.Status status = Runs.status(r);
             io.out().println(row(p, status, r));
+            if (r.fanOut().unmaps() > 0) io.out().println("            " + r.fanOut().line()); // S2INV-2, per policy
             String folder = null;
             String token = null;
             if (status != RunSummary.Status.CONFORMANT) {
