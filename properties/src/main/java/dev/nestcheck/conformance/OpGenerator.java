@@ -86,6 +86,9 @@ public final class OpGenerator {
          */
         public static Profile draw(TestCase tc, boolean wide) {
             boolean kvmFocus = tc.weighted(0.25);
+            // exhaustive exploration enumerates every small choice anyway: goals and swarms are devices of
+            // the random search, and their draws would multiply the prefixes to explore (the v1 profile there)
+            if (tc.maxSteps() != Integer.MAX_VALUE) return plain(kvmFocus);
             Goal goal = Goal.values()[wide ? tc.pickWeighted(2, 1, 1, 1, 16) : tc.pickWeighted(14, 1, 1, 2, 1)];
             int[] swarm = new int[Kind.values().length];
             if (tc.weighted(0.5)) { // the multipliers in a span right after their flag: shrinking drops them at once
@@ -877,6 +880,8 @@ public final class OpGenerator {
         objects(s, ctx).forEach((id, o) -> {
             if ((o.kind() == ObjectKind.HWPT_PAGING || o.kind() == ObjectKind.HWPT_NESTED) && o.smmu() == smmu) same.add(id);
         });
+        // the highest ID first (mostly the newest): deleting an unrelated earlier HWPT keeps the pick
+        java.util.Collections.reverse(same);
         int hwpt = same.isEmpty() ? idOf(tc, s, ctx, ObjectKind.HWPT_NESTED) : pick(tc, same, t == null ? null : t.hwpt());
         return new Op.Attach(ctx, dev, hwpt);
     }
