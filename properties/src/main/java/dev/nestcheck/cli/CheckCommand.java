@@ -167,7 +167,8 @@ final class CheckCommand implements Callable<Integer> {
             io.out().println();
             io.out().println("policy x requirement matrix (searched on the model):");
             Matrix m;
-            try (Progress p = new Progress(io, "matrix", null, () -> "searching 16 cells on the model")) {
+            try (Progress p = new Progress(io, "matrix", null, () -> "searching "
+                    + Policy.values().length * dev.nestcheck.conformance.Requirements.ALL.size() + " cells on the model")) {
                 m = Matrix.compute(Settings.defaults().withSeed(s).withTries(MatrixCommand.DEFAULT_TRIES));
             }
             Map<Matrix.Cell, String> links = reportDir == null ? Map.of() : MatrixCommand.writeCells(m, reportDir, "matrix/");

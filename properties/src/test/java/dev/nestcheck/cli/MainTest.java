@@ -79,7 +79,7 @@ class MainTest {
         String md = Files.readString(dir.resolve(RunSummary.MARKDOWN));
         assertThat(md).contains("## Policy x requirement matrix", "| S2_PARENT |");
         JsonNode json = new ObjectMapper().readTree(dir.resolve(RunSummary.JSON).toFile());
-        assertThat(json.get("matrix")).hasSize(16);
+        assertThat(json.get("matrix")).hasSize(20); // 4 policies x 5 requirements (REQ-UNMAP1 since rules v2)
     }
 
     @Test
