@@ -876,13 +876,21 @@ public final class OpGenerator {
                     tc.bool() ? idOf(tc, s, ctx, ObjectKind.IOAS) : anyId(tc, s, ctx));
         }
         int smmu = smmuOfDevice(s, ctx, dev);
-        List<Integer> same = new ArrayList<>();
+        // the kind first (paging, then nested), then an HWPT of that kind in ID order: deleting an unrelated
+        // HWPT of the other kind keeps the pick, and a deleted one of the same kind mostly leaves its kind
+        List<Integer> paging = new ArrayList<>(), nested = new ArrayList<>();
         objects(s, ctx).forEach((id, o) -> {
-            if ((o.kind() == ObjectKind.HWPT_PAGING || o.kind() == ObjectKind.HWPT_NESTED) && o.smmu() == smmu) same.add(id);
+            if (o.smmu() != smmu) return;
+            if (o.kind() == ObjectKind.HWPT_PAGING) paging.add(id);
+            if (o.kind() == ObjectKind.HWPT_NESTED) nested.add(id);
         });
-        // the highest ID first (mostly the newest): deleting an unrelated earlier HWPT keeps the pick
-        java.util.Collections.reverse(same);
-        int hwpt = same.isEmpty() ? idOf(tc, s, ctx, ObjectKind.HWPT_NESTED) : pick(tc, same, t == null ? null : t.hwpt());
+        if (paging.isEmpty() && nested.isEmpty()) return new Op.Attach(ctx, dev, idOf(tc, s, ctx, ObjectKind.HWPT_NESTED));
+        Integer wanted = t == null ? null : t.hwpt();
+        boolean wantNested = wanted != null && nested.contains(wanted);
+        int kind = wanted == null ? tc.pickWeighted(Math.max(1, paging.size()), Math.max(1, nested.size()))
+                : tc.pickWeighted(wantNested ? 1 : 9, wantNested ? 9 : 1);
+        List<Integer> from = kind == 0 ? (paging.isEmpty() ? nested : paging) : (nested.isEmpty() ? paging : nested);
+        int hwpt = pick(tc, from, wanted);
         return new Op.Attach(ctx, dev, hwpt);
     }
 
