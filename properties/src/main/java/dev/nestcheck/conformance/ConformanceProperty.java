@@ -89,14 +89,30 @@ public final class ConformanceProperty implements Property {
             boolean longRun = drawn.wide() && maxSteps == DEFAULT_MAX_STEPS;
             int limit = Math.min(longRun ? PlatformGenerator.WIDE_MAX_STEPS : maxSteps, tc.maxSteps());
             double more = longRun ? WIDE_CONTINUE : CONTINUE;
-            for (int i = 0; i < limit; i++) {
-                tc.startSpan(); // one step, continue flag included: the shrinker deletes it whole
-                if (!tc.weighted(more)) break;
-                Op op = generator.next(tc, session.modelSnapshot());
-                Outcome out = session.step(op);
-                generator.observe(op, out.isOk());
-                tc.endSpan();
-                tc.fingerprint(List.of(session.modelSnapshot(), session.implSnapshot()));
+            // A realistic case's steps sit in one span, so that the shrinker's first pass over whole spans
+            // (last first) tries, after the steps, the platform's span: deleting it (the flag before it
+            // lowered) replays the same steps on a small platform in a few attempts, where deleting the
+            // steps of a long failing case one by one costs a run per step. Its spans are closed even when
+            // a step fails, so the failing step is a span too.
+            int open = 0;
+            if (longRun) {
+                tc.startSpan();
+                open++;
+            }
+            try {
+                for (int i = 0; i < limit; i++) {
+                    tc.startSpan(); // one step, continue flag included: the shrinker deletes it whole
+                    open++;
+                    if (!tc.weighted(more)) break;
+                    Op op = generator.next(tc, session.modelSnapshot());
+                    Outcome out = session.step(op);
+                    generator.observe(op, out.isOk());
+                    tc.endSpan();
+                    open--;
+                    tc.fingerprint(List.of(session.modelSnapshot(), session.implSnapshot()));
+                }
+            } finally {
+                if (longRun) for (; open > 0; open--) tc.endSpan();
             }
             session.closeAll();
         } finally {
