@@ -50,6 +50,13 @@ final class IommufdObject {
     long virtId;
     IommufdObject deviceObj;
 
+    /** IOAS: its areas (MAP-1) and its nest parents in increasing ID order (S2INV-2). */
+    IoasAreas areas;
+    java.util.ArrayList<IommufdObject> nestParents;
+
+    /** HWPT_PAGING nest parent: its invalidation array (S2INV-1). */
+    InvalidationArray inv;
+
     private Snapshot.Obj snap;
 
     IommufdObject(int id, ObjectKind kind, Context ctx, int smmu, IommufdObject ref) {
@@ -60,7 +67,12 @@ final class IommufdObject {
         this.ref = ref;
     }
 
-    /** Every field the snapshot shows is fixed at creation, so the record is built once. */
+    /** An IOAS's areas changed: its record is built again. */
+    void areasChanged() {
+        snap = null;
+    }
+
+    /** Every field the snapshot shows is fixed at creation, except an IOAS's areas ({@link #areasChanged}). */
     Snapshot.Obj snapshot() {
         Snapshot.Obj s = snap;
         if (s == null) {
@@ -70,7 +82,8 @@ final class IommufdObject {
                 case VDEVICE: dev = deviceObj.id; break;
                 default: dev = -1;
             }
-            s = new Snapshot.Obj(kind, ref == null ? 0 : ref.id, smmu, nestParent, vste0, vste1, virtId, dev);
+            s = new Snapshot.Obj(kind, ref == null ? 0 : ref.id, smmu, nestParent, vste0, vste1, virtId, dev,
+                    areas == null ? java.util.List.of() : areas.snapshot());
             snap = s;
         }
         return s;

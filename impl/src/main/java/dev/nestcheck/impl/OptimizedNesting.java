@@ -28,8 +28,11 @@ import java.util.Map;
  * The optimized implementation of the nestcheck rule catalogue (RULES.md), built for scale:
  * per-SMMU VMID pools and TLB sets as word bitmaps, per-context lowest-free ID allocators,
  * per-device state in arrays indexed by platform device ID, reference counts kept
- * incrementally, and snapshot records cached per context, device, SMMU and KVM and rebuilt
- * only when their part changed.
+ * incrementally, an interval tree of areas per IOAS, a per-parent invalidation array with
+ * incremental reference counts built as mainline builds its {@code arm_smmu_invs} (an unmap
+ * costs O(entries of the array + pages invalidated), whatever the number of devices), and
+ * snapshot records cached per context, device, SMMU and KVM and rebuilt only when their part
+ * changed.
  *
  * <p>Thread safety: {@link #execute} and {@link #snapshot} hold one lock per instance; the KVM
  * VMID allocator has its own.
@@ -58,6 +61,10 @@ public final class OptimizedNesting implements NestingImplementation {
     private final IommufdObject[] devVdev;
     private final Snapshot.Ste[] devSte;
     private final Snapshot.Device[] devSnap;
+    /** S2INV-1: the nest parent whose invalidation array holds the device's entries, their VMID and ATS stream (-1: none). */
+    private final IommufdObject[] devInvParent;
+    private final int[] devInvVmid;
+    private final long[] devInvSid;
 
     // Contexts (OBJ-0): by number - 1, null once closed; the open ones in number order.
     private final ArrayList<Context> contexts = new ArrayList<>();
@@ -71,6 +78,9 @@ public final class OptimizedNesting implements NestingImplementation {
 
     // The commands the current operation issued (OBS-1).
     private final ArrayList<Issued> issued = new ArrayList<>();
+    // (SMMU << 32 | VMID) of the last-user flushes this operation issued (S2INV-3, VMID-5).
+    private long[] flushedThisOp = new long[4];
+    private int flushedCount;
 
     // Snapshot caches: null when their part changed.
     private Snapshot cachedSnapshot;
@@ -94,6 +104,10 @@ public final class OptimizedNesting implements NestingImplementation {
         devSte = new Snapshot.Ste[n];
         Arrays.fill(devSte, Snapshot.Ste.ABORT);
         devSnap = new Snapshot.Device[n];
+        devInvParent = new IommufdObject[n];
+        devInvVmid = new int[n];
+        devInvSid = new long[n];
+        Arrays.fill(devInvSid, -1);
         kvmAlloc = new GenerationalVmidAllocator(platform.kvm().cpus(), platform.kvm().vmidBits());
         cpuRunning = new int[platform.kvm().cpus()];
     }
@@ -102,6 +116,7 @@ public final class OptimizedNesting implements NestingImplementation {
     public Outcome execute(Op op) {
         synchronized (lock) {
             issued.clear();
+            flushedCount = 0;
             cachedSnapshot = null;
             Outcome o = op.accept(exec);
             return issued.isEmpty() ? o : o.withIssued(issued);
@@ -207,19 +222,104 @@ public final class OptimizedNesting implements NestingImplementation {
         }
     }
 
-    /** VMID-5: release v on that SMMU (TLBI_S12_VMALL + CMD_SYNC first). */
+    /**
+     * VMID-5: release v on that SMMU (TLBI_S12_VMALL + CMD_SYNC first, unless this operation
+     * already issued v's last-user flush).
+     */
     private void releaseVmid(int smmu, int v) {
-        smmus[smmu].release(v, issued);
+        long key = ((long) smmu << 32) | v;
+        boolean flushed = false;
+        for (int i = 0; i < flushedCount; i++) flushed |= flushedThisOp[i] == key;
+        smmus[smmu].release(v, issued, !flushed);
         smmuChanged();
     }
 
     /** ATT-6 / OBJ-5: the device becomes blocked; its STE aborts (STE-1). */
     private void detachDevice(int d) {
+        if (devAttached[d] == null) return;
+        changeAttachment(d, null, Snapshot.Ste.ABORT);
+    }
+
+    /**
+     * ATT-1, ATT-6: the device's attachment becomes {@code h} (null: blocked) with STE {@code ste},
+     * in the kernel's sequence (arm_smmu_attach_prepare/commit): the new nest parent's array merges
+     * the device's entries first, then the STE changes, then the ATC of a device whose ATS was or
+     * is on is invalidated (S2INV-4), then the old parent's array drops the device's entries and
+     * flushes a VMID that lost its last user (S2INV-3).
+     */
+    private void changeAttachment(int d, IommufdObject h, Snapshot.Ste ste) {
         IommufdObject old = devAttached[d];
-        if (old == null) return;
-        old.users--;
-        devAttached[d] = null;
-        setSte(d, Snapshot.Ste.ABORT);
+        Snapshot.Ste oldSte = devSte[d];
+        IommufdObject parent = h == null ? null : nestParentOf(h, ste);
+        long sid = deviceSpecs[d].streamId();
+        long atsSid = ste.ats() ? sid : -1;
+        if (parent != null) parent.inv.merge(ste.vmid(), atsSid);
+        if (old != null) old.users--;
+        if (h != null) h.users++;
+        devAttached[d] = h;
+        setSte(d, ste);
+        int s = deviceSpecs[d].smmu();
+        if (oldSte.ats() || ste.ats()) {
+            issued.add(new Issued(s, Cmd.atcInvAll(sid)));
+            issued.add(new Issued(s, Cmd.sync()));
+        }
+        IommufdObject oldParent = devInvParent[d];
+        if (oldParent != null) {
+            int lost = oldParent.inv.unref(devInvVmid[d], devInvSid[d]);
+            if (lost != 0) {
+                smmus[s].flushLastUser(lost, issued);
+                smmuChanged();
+                if (flushedCount == flushedThisOp.length) flushedThisOp = Arrays.copyOf(flushedThisOp, flushedCount * 2);
+                flushedThisOp[flushedCount++] = ((long) s << 32) | lost;
+            }
+        }
+        devInvParent[d] = parent;
+        devInvVmid[d] = parent == null ? 0 : ste.vmid();
+        devInvSid[d] = parent == null ? -1 : atsSid;
+    }
+
+    /** The nest parent whose stage-2 table an S2 or NESTED STE through {@code h} uses, or null. */
+    private static IommufdObject nestParentOf(IommufdObject h, Snapshot.Ste ste) {
+        if (ste.kind() != SteKind.S2 && ste.kind() != SteKind.NESTED) return null;
+        return h.kind == ObjectKind.HWPT_PAGING ? h : h.ref.ref;
+    }
+
+    /**
+     * S2INV-2: invalidate one unmapped area of nest parent {@code p} from its array, batch by batch:
+     * the S2_VMID entries (TLBI_S12_VMALL each when the area is big, else TLBI_S2_IPA per page or
+     * per area with rangeInv) and a CMD_SYNC; unless big, TLBI_NH_ALL per S2_VMID_S1_CLEAR entry and
+     * a CMD_SYNC; ATC_INV per ATS_FULL entry and a CMD_SYNC.
+     */
+    private void invalidateArea(IommufdObject p, long first, long pages) {
+        InvalidationArray inv = p.inv;
+        int n = inv.size();
+        if (n == 0) return;
+        int s = p.smmu;
+        SmmuSpec spec = smmus[s].spec;
+        boolean big = !spec.rangeInv() && pages >= spec.maxTlbiPages();
+        int i = 0;
+        boolean any = false;
+        for (; i < n && inv.type(i) == InvalidationArray.S2_VMID; i++) {
+            int v = (int) inv.id(i);
+            if (big) issued.add(new Issued(s, Cmd.tlbiS12Vmall(v)));
+            else if (spec.rangeInv()) issued.add(new Issued(s, Cmd.tlbiS2Ipa(v, first, pages)));
+            else for (long page = first, end = first + pages; page < end; page++) issued.add(new Issued(s, Cmd.tlbiS2Ipa(v, page, 1)));
+            any = true;
+        }
+        if (any) issued.add(new Issued(s, Cmd.sync()));
+        any = false;
+        for (; i < n && inv.type(i) == InvalidationArray.S2_VMID_S1_CLEAR; i++) {
+            if (big) continue; // TLBI_S12_VMALL already dropped the nested entries
+            issued.add(new Issued(s, Cmd.tlbiNhAll((int) inv.id(i))));
+            any = true;
+        }
+        if (any) issued.add(new Issued(s, Cmd.sync()));
+        any = false;
+        for (; i < n; i++) {
+            issued.add(new Issued(s, Cmd.atcInvAll(inv.id(i))));
+            any = true;
+        }
+        if (any) issued.add(new Issued(s, Cmd.sync()));
     }
 
     /**
@@ -236,7 +336,10 @@ public final class OptimizedNesting implements NestingImplementation {
                 break;
             case HWPT_PAGING:
                 o.ref.users--;
-                if (o.nestParent) releaseNestParent(o);
+                if (o.nestParent) {
+                    o.ref.nestParents.remove(o);
+                    releaseNestParent(o);
+                }
                 break;
             case VIOMMU:
                 o.ref.users--;
@@ -290,6 +393,13 @@ public final class OptimizedNesting implements NestingImplementation {
         devCtx[d] = null;
         devObj[d] = null;
         deviceChanged(d);
+    }
+
+    /** Keeps an IOAS's nest parents in increasing ID order (S2INV-2 invalidates them in that order). */
+    private static void insertById(ArrayList<IommufdObject> list, IommufdObject o) {
+        int i = list.size();
+        while (i > 0 && list.get(i - 1).id > o.id) i--;
+        list.add(i, o);
     }
 
     // ---------------------------------------------------------------- vSTE (NEST-2)
@@ -412,9 +522,60 @@ public final class OptimizedNesting implements NestingImplementation {
             Context c = context(op.ctx());
             if (c == null) return fail(Errno.EBADF, "OBJ-1");
             IommufdObject o = new IommufdObject(c.nextId(), ObjectKind.IOAS, c, -1, null);
+            o.areas = new IoasAreas();
+            o.nestParents = new ArrayList<>(2);
             c.add(o);
             contextChanged(c);
             return Outcome.ok(o.id, "OBJ-6");
+        }
+
+        @Override
+        public Outcome ioasMap(Op.IoasMap op) {
+            Context c = context(op.ctx());
+            if (c == null) return fail(Errno.EBADF, "OBJ-1");
+            IommufdObject ioas = lookup(c, op.ioas(), ObjectKind.IOAS);
+            if (ioas == null) return fail(Errno.ENOENT, "MAP-1");
+            long first = op.iova(), pages = op.pages();
+            if (pages == 0) return fail(Errno.EINVAL, "MAP-1");
+            // PLAT-6 (unsigned): the run lies in [0, 2^20); wraparound is EINVAL too (model decision)
+            if (Long.compareUnsigned(first, IoasAreas.SPACE) >= 0
+                    || Long.compareUnsigned(pages, IoasAreas.SPACE - first) > 0) return fail(Errno.EINVAL, "MAP-1");
+            if (ioas.areas.overlaps(first, first + pages)) return fail(Errno.EEXIST, "MAP-1");
+            ioas.areas.add(first, pages);
+            ioas.areasChanged();
+            contextChanged(c);
+            return Outcome.ok("MAP-1");
+        }
+
+        @Override
+        public Outcome ioasUnmap(Op.IoasUnmap op) {
+            Context c = context(op.ctx());
+            if (c == null) return fail(Errno.EBADF, "OBJ-1");
+            IommufdObject ioas = lookup(c, op.ioas(), ObjectKind.IOAS);
+            if (ioas == null) return fail(Errno.ENOENT, "MAP-2");
+            if (op.pages() == 0) return fail(Errno.EINVAL, "MAP-2");
+            boolean all = op.unmapsAll(); // ioas.c: iova 0 and length U64_MAX unmap everything
+            long first = all ? 0 : op.iova();
+            long last = all ? -1L : op.iova() + op.pages() - 1;
+            if (!all && Long.compareUnsigned(last, first) < 0) return fail(Errno.EINVAL, "MAP-2");
+            long unmapped = 0;
+            boolean cut = false;
+            for (long[] area : ioas.areas.meeting(first, last)) {
+                long areaLast = area[0] + area[1] - 1;
+                if (Long.compareUnsigned(area[0], first) < 0 || Long.compareUnsigned(areaLast, last) > 0) {
+                    cut = true; // iopt_unmap_iova_range: areas are unmapped whole; the ones below stay unmapped
+                    break;
+                }
+                ioas.areas.remove(area[0]);
+                unmapped += area[1];
+                for (IommufdObject p : ioas.nestParents) invalidateArea(p, area[0], area[1]);
+            }
+            if (unmapped > 0) {
+                ioas.areasChanged();
+                contextChanged(c);
+            }
+            if (cut || (unmapped == 0 && !all)) return fail(Errno.ENOENT, "MAP-2");
+            return Outcome.ok(unmapped, "MAP-2");
         }
 
         @Override
@@ -435,10 +596,15 @@ public final class OptimizedNesting implements NestingImplementation {
             }
         }
 
-        private Outcome allocPaging(Context c, IommufdObject dev, IommufdObject ioas, int flags, boolean data) {
+        private Outcome allocPaging(Context c, IommufdObject dev, IommufdObject ioas, int rawFlags, boolean data) {
             if (data) return fail(Errno.EOPNOTSUPP, "HWPT-2");
             int s = dev.smmu;
+            // hw_pagetable.c: FAULT_ID is the core's; the driver never sees it, and the fault
+            // object is looked up once the domain exists (none exists: ENOENT)
+            boolean faultId = (rawFlags & HwptFlags.FAULT_ID) != 0;
+            int flags = rawFlags & ~HwptFlags.FAULT_ID;
             if (flags == 0 || flags == HwptFlags.PASID) { // HWPT-2: stage-1 paging domain
+                if (faultId) return fail(Errno.ENOENT, "HWPT-2");
                 IommufdObject h = new IommufdObject(c.nextId(), ObjectKind.HWPT_PAGING, c, s, ioas);
                 ioas.users++;
                 c.add(h);
@@ -478,12 +644,20 @@ public final class OptimizedNesting implements NestingImplementation {
                     throw new IllegalStateException("unknown policy " + policy);
             }
             smmuChanged();
+            if (faultId) { // the aborted domain is freed again: its VMID goes (VMID-5), a pin is dropped
+                releaseVmid(s, vmid);
+                if (policy == Policy.ICTX) c.ictxVmid[s] = 0;
+                if (pinned != null) kvmAlloc.unpin(pinned.vmid);
+                return fail(Errno.ENOENT, "HWPT-2");
+            }
             IommufdObject h = new IommufdObject(c.nextId(), ObjectKind.HWPT_PAGING, c, s, ioas);
             h.nestParent = true;
             h.vmid = vmid;
             h.pinnedVm = pinned;
+            h.inv = new InvalidationArray();
             ioas.users++;
             c.nestParents[s]++;
+            insertById(ioas.nestParents, h);
             c.add(h);
             contextChanged(c);
             return Outcome.ok(h.id, "HWPT-2");
@@ -491,12 +665,13 @@ public final class OptimizedNesting implements NestingImplementation {
 
         private Outcome allocNested(Context c, IommufdObject dev, IommufdObject viommu, Op.HwptAlloc op) {
             if (dev.smmu != viommu.smmu) return fail(Errno.EINVAL, "NEST-1");
-            if (op.flags() != 0) return fail(Errno.EOPNOTSUPP, "NEST-1");
+            if ((op.flags() & ~HwptFlags.FAULT_ID) != 0) return fail(Errno.EOPNOTSUPP, "NEST-1");
             List<Long> data = op.data();
             if (!hasData(data)) return fail(Errno.EOPNOTSUPP, "NEST-1");
             if (op.dataType() != DataType.ARM_SMMUV3 || data.size() != 2) return fail(Errno.EINVAL, "NEST-1");
             long[] v = validateVste(data.get(0), data.get(1));
             if (v == null) return fail(Errno.EIO, "NEST-2");
+            if ((op.flags() & HwptFlags.FAULT_ID) != 0) return fail(Errno.ENOENT, "NEST-1"); // the fault lookup, last
             IommufdObject h = new IommufdObject(c.nextId(), ObjectKind.HWPT_NESTED, c, viommu.smmu, viommu);
             h.vste0 = v[0];
             h.vste1 = v[1];
@@ -597,11 +772,7 @@ public final class OptimizedNesting implements NestingImplementation {
                         ste = Snapshot.Ste.ABORT;
                 }
             }
-            IommufdObject old = devAttached[d];
-            if (old != null) old.users--;
-            h.users++;
-            devAttached[d] = h;
-            setSte(d, ste);
+            changeAttachment(d, h, ste);
             return Outcome.ok("ATT-1");
         }
 

@@ -48,16 +48,26 @@ final class SmmuState {
     }
 
     /**
-     * VMID-5: TLBI_S12_VMALL(v) and CMD_SYNC to this SMMU, v leaves the TLB set (TLB-2),
-     * then v goes back to the pool.
+     * VMID-5: TLBI_S12_VMALL(v) and CMD_SYNC to this SMMU (unless {@code flush} is false: the
+     * operation already issued v's last-user flush), v leaves the TLB set (TLB-2), then v goes
+     * back to the pool.
      */
-    void release(int v, List<Issued> issued) {
-        issued.add(new Issued(id, Cmd.tlbiS12Vmall(v)));
-        issued.add(new Issued(id, Cmd.sync()));
+    void release(int v, List<Issued> issued, boolean flush) {
+        if (flush) {
+            issued.add(new Issued(id, Cmd.tlbiS12Vmall(v)));
+            issued.add(new Issued(id, Cmd.sync()));
+        }
         tlb.clear(v);
         if (!pool.clear(v)) throw new IllegalStateException("smmu" + id + ": VMID " + v + " released twice");
         owners[v] = null;
         cached = null;
+    }
+
+    /** S2INV-3: v lost its last user on its nest parent: TLBI_S12_VMALL(v), CMD_SYNC, v leaves the TLB set. */
+    void flushLastUser(int v, List<Issued> issued) {
+        issued.add(new Issued(id, Cmd.tlbiS12Vmall(v)));
+        issued.add(new Issued(id, Cmd.sync()));
+        if (tlb.clear(v)) cached = null;
     }
 
     /** TLB-1: an S2 or NESTED STE with v was installed. */

@@ -61,10 +61,17 @@ class AllocationTest {
         assertThat(f.err(hwpt(dev0, ioas, 0, DataType.ARM_SMMUV3, List.of(1L, 0L)))).isEqualTo(Errno.EOPNOTSUPP);
         int a = f.id(hwpt(dev0, ioas, 0, DataType.NONE, null));
         int b = f.id(hwpt(dev0, ioas, HwptFlags.PASID, DataType.NONE, null));
-        for (int flags : new int[] {HwptFlags.DIRTY_TRACKING, HwptFlags.FAULT_ID, 16, -1,
-                HwptFlags.NEST_PARENT | HwptFlags.PASID, HwptFlags.NEST_PARENT | HwptFlags.DIRTY_TRACKING,
-                HwptFlags.NEST_PARENT | HwptFlags.FAULT_ID})
+        for (int flags : new int[] {HwptFlags.DIRTY_TRACKING, 16, -1, 0x8000_0000, HwptFlags.FAULT_ID | 16,
+                HwptFlags.NEST_PARENT | HwptFlags.PASID, HwptFlags.NEST_PARENT | HwptFlags.DIRTY_TRACKING})
             assertThat(f.err(hwpt(dev0, ioas, flags, DataType.NONE, null))).as("flags %d", flags).isEqualTo(Errno.EOPNOTSUPP);
+        // hw_pagetable.c: FAULT_ID is looked up after the domain exists; no fault object exists
+        for (int flags : new int[] {HwptFlags.FAULT_ID, HwptFlags.FAULT_ID | HwptFlags.PASID})
+            assertThat(f.err(hwpt(dev0, ioas, flags, DataType.NONE, null))).as("flags %d", flags).isEqualTo(Errno.ENOENT);
+        assertThat(f.err(hwpt(dev0, ioas, HwptFlags.NEST_PARENT | HwptFlags.FAULT_ID, DataType.NONE, null)))
+                .isEqualTo(Errno.ENOENT);
+        assertThat(f.issuedNames()).as("the nest parent's VMID was taken and released (VMID-5)")
+                .containsExactly("TLBI_S12_VMALL", "CMD_SYNC");
+        assertThat(f.snap().smmus().get(0).vmids()).isEmpty();
         assertThat(f.err(parent(1, dev4, ioas))).isEqualTo(Errno.EOPNOTSUPP); // smmu2 lacks nesting
         assertThat(f.id(s1(1, dev4, ioas))).isPositive(); // stage 1 is fine there
         int p = f.id(parent(1, dev2, ioas));

@@ -1,6 +1,8 @@
 package dev.nestcheck.impl;
 
+import dev.nestcheck.spec.Cmd;
 import dev.nestcheck.spec.Errno;
+import dev.nestcheck.spec.Issued;
 import dev.nestcheck.spec.NestingImplementation;
 import dev.nestcheck.spec.Policy;
 import dev.nestcheck.spec.Snapshot;
@@ -108,12 +110,15 @@ class AttachTest {
         f.ok(detach(1, dev0)); // not attached: fine
         assertThat(f.err(detach(1, 99))).isEqualTo(Errno.ENOENT);
         f.ok(attach(1, dev0, p0));
+        int v = f.ste(0).vmid();
         f.ok(detach(1, dev0));
-        assertThat(f.last.issued()).isEmpty();
+        // S2INV-3: the parent's VMID lost its last user, so it is flushed now
+        assertThat(f.last.issued()).containsExactly(new Issued(0, Cmd.tlbiS12Vmall(v)), new Issued(0, Cmd.sync()));
         assertThat(f.snap().devices().get(0)).isEqualTo(new Snapshot.Device(1, dev0, 0, Snapshot.Ste.ABORT));
-        assertThat(f.snap().smmus().get(0).tlb()).hasSize(1); // stays until invalidated
+        assertThat(f.snap().smmus().get(0).tlb()).isEmpty();
         f.ok(destroy(1, v0));
         f.ok(destroy(1, p0));
-        assertThat(f.snap().smmus().get(0).tlb()).isEmpty();
+        assertThat(f.last.issued()).as("an earlier last-user flush does not replace the release flush (VMID-5)")
+                .containsExactly(new Issued(0, Cmd.tlbiS12Vmall(v)), new Issued(0, Cmd.sync()));
     }
 }

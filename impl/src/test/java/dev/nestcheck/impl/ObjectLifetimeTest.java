@@ -158,12 +158,14 @@ class ObjectLifetimeTest {
         Snapshot.Smmu before = f.snap().smmus().get(0);
         assertThat(before.vmids()).hasSize(3);
         f.ok(close(1));
-        // Pass 1 takes nested 6 and p2 7; pass 2 the vIOMMU 4; pass 3 its parent 3.
+        // The unbind flushes the vIOMMU's VMID as its last user goes (S2INV-3); then pass 1 takes
+        // nested 6 and p2 7; pass 2 the vIOMMU 4, whose release needs no second flush (VMID-5);
+        // pass 3 its parent 3.
         int vParent = vmidOf(before, Snapshot.OwnerKind.HWPT, s.parent());
         int vViommu = vmidOf(before, Snapshot.OwnerKind.VIOMMU, s.viommu());
         int vP2 = vmidOf(before, Snapshot.OwnerKind.HWPT, p2);
         assertThat(f.last.issued()).extracting(i -> i.cmd().vmid() + ":" + i.cmd().name()).containsExactly(
-                vP2 + ":TLBI_S12_VMALL", "0:CMD_SYNC", vViommu + ":TLBI_S12_VMALL", "0:CMD_SYNC",
+                vViommu + ":TLBI_S12_VMALL", "0:CMD_SYNC", vP2 + ":TLBI_S12_VMALL", "0:CMD_SYNC",
                 vParent + ":TLBI_S12_VMALL", "0:CMD_SYNC");
         Snapshot after = f.snap();
         assertThat(after.contexts()).isEmpty();

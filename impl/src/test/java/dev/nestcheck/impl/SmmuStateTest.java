@@ -31,7 +31,7 @@ class SmmuStateTest {
         assertThat(s.snapshot().vmids()).containsEntry(1, h).containsEntry(200, kvm(7)).hasSize(3);
         assertThatThrownBy(() -> s.claim(200, kvm(9))).isInstanceOf(IllegalStateException.class);
         List<Issued> issued = new ArrayList<>();
-        s.release(200, issued);
+        s.release(200, issued, true);
         assertThat(s.snapshot().vmids()).containsOnlyKeys(1, 255);
         s.claim(200, kvm(9));
         assertThat(s.snapshot().vmids()).containsEntry(200, kvm(9));

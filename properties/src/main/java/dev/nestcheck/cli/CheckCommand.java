@@ -243,6 +243,7 @@ final class CheckCommand implements Callable<Integer> {
             if (status == RunSummary.Status.CONFORMANT) {
                 io.out().println(row(p, status, String.format(Locale.ROOT, "%,d cases, %,d steps", r.run().casesRun(),
                         r.steps())));
+                if (r.fanOut().unmaps() > 0) io.out().println("            " + r.fanOut().line()); // S2INV-2, per policy
             } else {
                 token = r.run().failure().get().replayToken();
                 Counterexample cx = r.counterexample().orElse(null);

@@ -62,8 +62,8 @@ final class CommandGenerator {
 
     private static Cmd accepted(TestCase tc, List<Long> mine) {
         int op = ACCEPTED[tc.pickWeighted(4, 2, 2, 1, 1, 2, 2, 1)];
-        long junk = tc.weighted(0.3) ? tc.bits64() & ~0xFFL : 0;
-        long word1 = tc.weighted(0.3) ? tc.bits64() : 0;
+        long junk = tc.weighted(0.3) ? junk(tc) & ~0xFFL : 0;
+        long word1 = tc.weighted(0.3) ? junk(tc) : 0;
         if (op == Cmd.ATC_INV || op == Cmd.CFGI_CD || op == Cmd.CFGI_CD_ALL) {
             long sid = mine.isEmpty() ? tc.between(0, 3) : tc.pick(mine);
             return new Cmd(op | (sid << 32) | (junk & 0xFFFF_FF00L), word1);
@@ -78,6 +78,14 @@ final class CommandGenerator {
             long sid = others.isEmpty() || tc.bool() ? 1000 + tc.between(0, 3) : tc.pick(others);
             return new Cmd(Cmd.ATC_INV | (sid << 32), 0);
         }
-        return new Cmd(REJECTED[k] | (tc.weighted(0.3) ? tc.bits64() & ~0xFFL : 0), 0);
+        return new Cmd(REJECTED[k] | (tc.weighted(0.3) ? junk(tc) & ~0xFFL : 0), 0);
+    }
+
+    /** 64 bits of junk in a span right after its flag, so that one shrink step (delete, lower the flag) drops it. */
+    private static long junk(TestCase tc) {
+        tc.startSpan();
+        long v = tc.bits64();
+        tc.endSpan();
+        return v;
     }
 }

@@ -15,10 +15,57 @@ public final class Conformance {
     private Conformance() {
     }
 
-    /** What one conformance run found: the engine's result, the steps it executed, and the counterexample if any. */
-    public record Result(Policy policy, RunResult run, long steps) {
+    /**
+     * S2INV-2 invalidation fan-out measured in a run, over the successful unmaps that invalidated stage
+     * 2 (a device used the nest parent): how many there were, the pages they unmapped, the stage-2 TLBIs
+     * the model issued for them (TLBI_S2_IPA, TLBI_S12_VMALL, TLBI_NH_ALL), and the VMIDs they
+     * invalidated (distinct per unmap, summed), and the sum over the unmaps of their TLBIs per page.
+     * A VMID per vIOMMU shows as more VMIDs and TLBIs.
+     */
+    public record FanOut(long unmaps, long pages, long tlbis, long vmids, double tlbisPerPageSum) {
+        public static final FanOut NONE = new FanOut(0, 0, 0, 0, 0);
+
+        /**
+         * TLBIs per unmapped page, the mean over the unmaps (a pooled ratio would be the giant areas'
+         * alone, invalidated by one TLBI_S12_VMALL per VMID); 0 when nothing was invalidated.
+         */
+        public double tlbisPerPage() {
+            return unmaps == 0 ? 0 : tlbisPerPageSum / unmaps;
+        }
+
+        /** VMIDs invalidated per unmap (0 when none). */
+        public double vmidsPerUnmap() {
+            return unmaps == 0 ? 0 : (double) vmids / unmaps;
+        }
+
+        /** One line, e.g. {@code fan-out: 1.42 TLBIs per unmapped page, 1.8 VMIDs per unmap (1204 unmaps)}. */
+        public String line() {
+            return String.format(java.util.Locale.ROOT, "invalidation fan-out: %.3f TLBIs per unmapped page, %.2f VMIDs per unmap"
+                    + " (%d unmaps that invalidated stage 2, %d pages, %d TLBIs)", tlbisPerPage(), vmidsPerUnmap(), unmaps, pages, tlbis);
+        }
+    }
+
+    /**
+     * What one conformance run found: the engine's result, the steps it executed, the counterexample
+     * if any, and the invalidation fan-out measured in the run ({@link FanOut}).
+     */
+    public record Result(Policy policy, RunResult run, long steps, FanOut fanOut) {
+        public Result(Policy policy, RunResult run, long steps) {
+            this(policy, run, steps, FanOut.NONE);
+        }
+
         public boolean passed() {
             return run.passed();
+        }
+
+        /** S2INV-2 fan-out: TLBIs per unmapped page over the run's invalidating unmaps. */
+        public double tlbisPerUnmappedPage() {
+            return fanOut.tlbisPerPage();
+        }
+
+        /** Coverage of state features and rule pairs ({@link CombinationCoverage}). */
+        public CombinationCoverage combinations() {
+            return CombinationCoverage.of(run.statistics());
         }
 
         /** The shrunk counterexample, when the run failed with one. */
@@ -48,7 +95,7 @@ public final class Conformance {
     /** Runs a conformance property (one the caller keeps, e.g. to watch its step count) to a result. */
     public static Result run(ConformanceProperty property, Settings settings) {
         RunResult run = Engine.run(property, settings);
-        return new Result(property.policy(), run, property.stepsExecuted());
+        return new Result(property.policy(), run, property.stepsExecuted(), property.fanOut());
     }
 
     public static Result check(Function<Platform, NestingImplementation> impl, Policy policy, Settings settings) {

@@ -22,7 +22,9 @@ import java.util.function.Function;
 public final class ConformanceProperty implements Property {
     /** Mean sequence length is about 1 / (1 - CONTINUE) steps before the closing ones. */
     static final double CONTINUE = 0.97;
-    /** Longest generated sequence, before the closing steps. */
+    /** On realistic-width platforms: mostly the whole {@link PlatformGenerator#WIDE_MAX_STEPS}. */
+    static final double WIDE_CONTINUE = 0.9995;
+    /** Longest generated sequence, before the closing steps (realistic platforms: {@link PlatformGenerator#WIDE_MAX_STEPS}). */
     public static final int DEFAULT_MAX_STEPS = 80;
 
     private final Function<Platform, NestingImplementation> factory;
@@ -31,6 +33,9 @@ public final class ConformanceProperty implements Property {
     private final String requirement;
     private final int maxSteps;
     private final LongAdder steps = new LongAdder();
+    private final LongAdder unmapTlbis = new LongAdder(), unmappedPages = new LongAdder(),
+            invalidatingUnmaps = new LongAdder(), unmapVmids = new LongAdder();
+    private final java.util.concurrent.atomic.DoubleAdder tlbisPerPageSum = new java.util.concurrent.atomic.DoubleAdder();
 
     public ConformanceProperty(Function<Platform, NestingImplementation> factory, Policy policy, Platform fixedPlatform,
                                String requirement, int maxSteps) {
@@ -65,9 +70,19 @@ public final class ConformanceProperty implements Property {
         return steps.sum();
     }
 
+    /** S2INV-2 fan-out over every case: see {@link Session#unmapTlbis()} and the methods after it. */
+    public Conformance.FanOut fanOut() {
+        return new Conformance.FanOut(invalidatingUnmaps.sum(), unmappedPages.sum(), unmapTlbis.sum(), unmapVmids.sum(),
+                tlbisPerPageSum.sum());
+    }
+
     @Override
     public void check(TestCase tc) {
-        Platform platform = fixedPlatform != null ? fixedPlatform.withPolicy(policy) : PlatformGenerator.draw(tc, policy);
+        // a requirement search (the matrix) wants minimal counterexamples about the policy: small platforms only
+        PlatformGenerator.Drawn drawn = fixedPlatform != null ? new PlatformGenerator.Drawn(fixedPlatform.withPolicy(policy),
+                fixedPlatform.devices().size() > 8)
+                : PlatformGenerator.drawWithWidth(tc, policy, requirement != null ? 0 : PlatformGenerator.WIDE);
+        Platform platform = drawn.platform();
         NestingImplementation impl;
         try {
             impl = factory.apply(platform);
@@ -80,20 +95,44 @@ public final class ConformanceProperty implements Property {
                     List.of("crash: the implementation factory returned null"), null, null));
         Session session = new Session(platform, impl, tc::label, requirement);
         try {
-            OpGenerator generator = new OpGenerator(platform, tc.weighted(0.25));
-            int limit = Math.min(maxSteps, tc.maxSteps());
-            for (int i = 0; i < limit; i++) {
-                tc.startSpan(); // one step, continue flag included: the shrinker deletes it whole
-                if (!tc.weighted(CONTINUE)) break;
-                Op op = generator.next(tc, session.modelSnapshot());
-                Outcome out = session.step(op);
-                generator.observe(op, out.isOk());
-                tc.endSpan();
-                tc.fingerprint(List.of(session.modelSnapshot(), session.implSnapshot()));
+            OpGenerator generator = new OpGenerator(platform, OpGenerator.Profile.draw(tc, drawn.wide()));
+            // realistic platforms run long sequences, so that pools fill past 64 and 128 VMIDs
+            boolean longRun = drawn.wide() && maxSteps == DEFAULT_MAX_STEPS;
+            int limit = Math.min(longRun ? PlatformGenerator.WIDE_MAX_STEPS : maxSteps, tc.maxSteps());
+            double more = longRun ? WIDE_CONTINUE : CONTINUE;
+            // A realistic case's steps sit in one span, so that the shrinker's first pass over whole spans
+            // (last first) tries, after the steps, the platform's span: deleting it (the flag before it
+            // lowered) replays the same steps on a small platform in a few attempts, where deleting the
+            // steps of a long failing case one by one costs a run per step. Its spans are closed even when
+            // a step fails, so the failing step is a span too.
+            int open = 0;
+            if (longRun) {
+                tc.startSpan();
+                open++;
+            }
+            try {
+                for (int i = 0; i < limit; i++) {
+                    tc.startSpan(); // one step, continue flag included: the shrinker deletes it whole
+                    open++;
+                    if (!tc.weighted(more)) break;
+                    Op op = generator.next(tc, session.modelSnapshot());
+                    Outcome out = session.step(op);
+                    generator.observe(op, out.isOk());
+                    tc.endSpan();
+                    open--;
+                    tc.fingerprint(List.of(session.modelSnapshot(), session.implSnapshot()));
+                }
+            } finally {
+                if (longRun) for (; open > 0; open--) tc.endSpan();
             }
             session.closeAll();
         } finally {
             steps.add(session.stepsExecuted());
+            unmapTlbis.add(session.unmapTlbis());
+            unmappedPages.add(session.unmappedPages());
+            invalidatingUnmaps.add(session.invalidatingUnmaps());
+            unmapVmids.add(session.unmapVmids());
+            tlbisPerPageSum.add(session.tlbisPerPageSum());
         }
     }
 }

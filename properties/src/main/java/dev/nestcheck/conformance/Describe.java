@@ -22,14 +22,31 @@ public final class Describe {
         if (op instanceof Op.Invalidate) {
             Op.Invalidate inv = (Op.Invalidate) op;
             fields = "ctx=" + inv.ctx() + ", id=" + inv.id() + ", dataType=" + inv.dataType() + ", " + commands(inv.commands());
-        } else if (op instanceof Op.HwptAlloc && ((Op.HwptAlloc) op).data() != null) {
+        } else if (op instanceof Op.HwptAlloc) {
             Op.HwptAlloc h = (Op.HwptAlloc) op;
-            StringJoiner words = new StringJoiner(",", "[", "]");
-            for (long w : h.data()) words.add(String.format("0x%x", w));
-            fields = "ctx=" + h.ctx() + ", dev=" + h.dev() + ", pt=" + h.pt() + ", flags=" + h.flags()
-                    + ", dataType=" + h.dataType() + ", data=" + words;
+            fields = "ctx=" + h.ctx() + ", dev=" + h.dev() + ", pt=" + h.pt() + ", flags=" + Integer.toUnsignedString(h.flags());
+            if (h.dataType() != dev.nestcheck.spec.DataType.NONE) fields += ", dataType=" + h.dataType();
+            if (h.data() != null) {
+                StringJoiner words = new StringJoiner(",", "[", "]");
+                for (long w : h.data()) words.add(String.format("0x%x", w));
+                fields += ", data=" + words;
+            }
+        } else if (op instanceof Op.VdeviceAlloc) {
+            Op.VdeviceAlloc v = (Op.VdeviceAlloc) op;
+            fields = "ctx=" + v.ctx() + ", viommu=" + v.viommu() + ", dev=" + v.dev() + ", virtId=" + u64(v.virtId());
+        } else if (op instanceof Op.IoasMap) {
+            Op.IoasMap m = (Op.IoasMap) op;
+            fields = "ctx=" + m.ctx() + ", ioas=" + m.ioas() + ", iova=" + u64(m.iova()) + ", pages=" + u64(m.pages());
+        } else if (op instanceof Op.IoasUnmap) {
+            Op.IoasUnmap m = (Op.IoasUnmap) op;
+            fields = "ctx=" + m.ctx() + ", ioas=" + m.ioas() + ", iova=" + u64(m.iova()) + ", pages=" + u64(m.pages());
         }
         return op.name() + "(" + fields + ")";
+    }
+
+    /** An unsigned 64-bit value: decimal below 2^53, else hex. */
+    static String u64(long v) {
+        return v >= 0 && v < (1L << 53) ? Long.toString(v) : String.format("0x%x", v);
     }
 
     /** A command list, abbreviated past a few entries so that tables stay readable. */
@@ -54,6 +71,11 @@ public final class Describe {
         if (o.kind() == ObjectKind.HWPT_NESTED) b.append(String.format(" vste=[0x%x,0x%x]", o.vste0(), o.vste1()));
         if (o.kind() == ObjectKind.VDEVICE) b.append(" virtId=").append(o.virtId());
         if (o.device() >= 0) b.append(" device=").append(o.device());
+        if (!o.areas().isEmpty()) {
+            StringJoiner a = new StringJoiner(",", " areas=[", "]");
+            for (Snapshot.Area x : o.areas()) a.add(x.pages() == 1 ? Long.toString(x.iova()) : x.iova() + ".." + (x.end() - 1));
+            b.append(a);
+        }
         return b.toString();
     }
 

@@ -26,6 +26,6 @@ public final class HistoryComparator {
 
     /** Differences between the snapshots, up to the renaming bound so far; empty when equal. */
     public List<String> snapshots(Snapshot model, Snapshot impl) {
-        return comparator.compareSnapshots(model, impl);
+        return comparator.compareSnapshots(model, impl, "OBS-1");
     }
 }

@@ -1,8 +1,10 @@
 package dev.nestcheck.conformance;
 
 import dev.nestcheck.spec.Cmd;
+import dev.nestcheck.spec.DeviceSpec;
 import dev.nestcheck.spec.Issued;
 import dev.nestcheck.spec.ObjectKind;
+import dev.nestcheck.spec.Op;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
 import dev.nestcheck.spec.Snapshot;
@@ -15,36 +17,76 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The GLOBAL invariants of RULES.md, checked on an implementation's own snapshot after
- * every step. TLB-3 (G-4) is checked against a shadow TLB that this checker derives from
- * what it observes, the installed STEs and the issued commands, rather than trusting the
- * implementation's own TLB set.
+ * every step. TLB-3 (G-4), G-9 and G-10 are checked against a shadow TLB that this checker
+ * derives from what it observes (the installed STEs, the IOAS areas and the issued
+ * commands), rather than trusting the implementation's own TLB set: per SMMU the VMIDs that
+ * may be cached (TLB-1) and, per VMID, the pages that may be cached (TLB-4: stage-2 entries
+ * and combined stage-1+2 entries), and per device the pages its ATC may hold.
  */
 final class Invariants {
     private final Platform platform;
     private final List<Set<Integer>> shadowTlb = new ArrayList<>();
+    /** TLB-4: per SMMU, per VMID, the pages of stage-2 entries and of combined (nested) entries. */
+    private final List<Map<Integer, PageSet>> s2Pages = new ArrayList<>(), nestedPages = new ArrayList<>();
+    /** TLB-4: per platform device, the pages its ATC may hold. */
+    private final PageSet[] atc;
     private Snapshot previous;
+    private boolean tlb4Exercised;
 
     Invariants(Platform platform, Snapshot initial) {
         this.platform = platform;
         this.previous = initial;
-        for (int i = 0; i < platform.smmus().size(); i++) shadowTlb.add(new HashSet<>());
+        for (int i = 0; i < platform.smmus().size(); i++) {
+            shadowTlb.add(new HashSet<>());
+            s2Pages.add(new HashMap<>());
+            nestedPages.add(new HashMap<>());
+        }
+        atc = new PageSet[platform.devices().size()];
+        for (int d = 0; d < atc.length; d++) atc[d] = new PageSet();
+    }
+
+    /** Whether the last step's commands removed cached pages (TLB-4 at work), for coverage. */
+    boolean tlb4Exercised() {
+        return tlb4Exercised;
     }
 
     /** Violations after a step, each line starting with its rule ID; empty when all hold. */
-    List<String> afterStep(List<Issued> issued, Snapshot now) {
+    List<String> afterStep(Op op, List<Issued> issued, Snapshot now) {
         List<String> violations = new ArrayList<>();
         g1SteVmidRange(now, violations);
         g2NoVmidSharedAcrossContexts(now, violations);
         g3SharedVmidMeansSameParent(now, violations);
-        g4NoStaleReuse(issued, now, violations);
+        if (!(op instanceof Op.Invalidate)) g10AtcInvAfterSync(issued, violations);
+        tlb4Exercised = false;
+        mappedNow.clear();
+        for (int s = 0; s < shadowTlb.size(); s++) applyCommands(s, issued, now);
+        g4NoStaleReuse(now, violations);
+        tlb4Fill(now);
+        g9NoStaleTranslation(now, violations);
         if (platform.policy() == Policy.KVM_PINNED) g5PinnedKvmVmid(now, violations);
         g6KvmCpus(now, violations);
         g8References(now, violations);
         previous = now;
         return violations;
+    }
+
+    /** The TLB-4 entries that may still be cached (OBS-4: derived by the suite, not reported by implementations). */
+    String describeTlb4() {
+        StringBuilder b = new StringBuilder();
+        for (int s = 0; s < shadowTlb.size(); s++) {
+            b.append("smmu").append(s).append(" TLB-4:");
+            for (int v : new TreeSet<>(s2Pages.get(s).keySet())) b.append(" vmid").append(v).append(' ').append(s2Pages.get(s).get(v));
+            for (int v : new TreeSet<>(nestedPages.get(s).keySet()))
+                b.append(" vmid").append(v).append(" nested ").append(nestedPages.get(s).get(v));
+            b.append('\n');
+        }
+        for (int d = 0; d < atc.length; d++)
+            if (!atc[d].isEmpty()) b.append("device ").append(d).append(" ATC ").append(atc[d]).append('\n');
+        return b.toString();
     }
 
     /** G-7, once every context is closed. */
@@ -114,8 +156,7 @@ final class Invariants {
         return viommu == null ? 0 : viommu.ref();
     }
 
-    private void g4NoStaleReuse(List<Issued> issued, Snapshot now, List<String> out) {
-        for (int s = 0; s < shadowTlb.size(); s++) applyInvalidations(s, issued, shadowTlb.get(s));
+    private void g4NoStaleReuse(Snapshot now, List<String> out) {
         for (int s = 0; s < now.smmus().size(); s++) {
             Map<Integer, Snapshot.Owner> before = previous.smmus().get(s).vmids();
             for (Map.Entry<Integer, Snapshot.Owner> e : now.smmus().get(s).vmids().entrySet())
@@ -123,28 +164,198 @@ final class Invariants {
                     out.add("G-4/TLB-3: smmu" + s + " VMID " + e.getKey() + " handed to " + e.getValue()
                             + " while it may still be cached (no TLBI_S12_VMALL + CMD_SYNC since its last use)");
         }
-        for (int d = 0; d < now.devices().size(); d++) {
-            Snapshot.Ste ste = now.devices().get(d).ste();
-            if (stage2(ste.kind())) shadowTlb.get(platform.device(d).smmu()).add(ste.vmid());
+    }
+
+    /**
+     * TLB-2, TLB-4: the commands to one SMMU take effect at the CMD_SYNC that follows them. At a
+     * sync, ATC_INVs come first: the device's ATC empties (or loses the range of a guest ATC_INV)
+     * and, while its STE translates with ATS, refills at once from what the TLB holds for its VMID
+     * before this sync's TLBIs complete (so an ATC_INV not after the sync of the TLBIs does not
+     * count). Then the TLBIs: TLBI_S12_VMALL(v) drops v with its pages, TLBI_NSNH_ALL everything,
+     * TLBI_S2_IPA the stage-2 entries of its pages, TLBI_NH_ALL(v) v's combined entries. Guest
+     * TLBI_NH_ASID/VA/VAA name guest addresses and remove nothing here.
+     */
+    private void applyCommands(int smmu, List<Issued> issued, Snapshot now) {
+        List<Cmd> pending = new ArrayList<>();
+        for (Issued i : issued) {
+            if (i.smmu() != smmu) continue;
+            if (i.cmd().opcode() != Cmd.CMD_SYNC) {
+                pending.add(i.cmd());
+                continue;
+            }
+            for (Cmd c : pending) if (c.opcode() == Cmd.ATC_INV) atcInvalidate(smmu, c, now);
+            for (Cmd c : pending) tlbInvalidate(smmu, c);
+            pending.clear();
         }
     }
 
-    /** TLB-2: an invalidation takes effect at the CMD_SYNC that follows it. */
-    private static void applyInvalidations(int smmu, List<Issued> issued, Set<Integer> tlb) {
-        Set<Integer> pending = new HashSet<>();
-        boolean all = false;
-        for (Issued i : issued) {
-            if (i.smmu() != smmu) continue;
-            int op = i.cmd().opcode();
-            if (op == Cmd.TLBI_S12_VMALL) pending.add(i.cmd().vmid());
-            else if (op == Cmd.TLBI_NSNH_ALL) all = true;
-            else if (op == Cmd.CMD_SYNC) {
-                if (all) tlb.clear();
-                tlb.removeAll(pending);
-                pending.clear();
-                all = false;
+    private void atcInvalidate(int smmu, Cmd c, Snapshot now) {
+        for (int d = 0; d < atc.length; d++) {
+            DeviceSpec spec = platform.device(d);
+            if (spec.smmu() != smmu || spec.streamId() != c.sid()) continue;
+            boolean had = !atc[d].isEmpty();
+            if (c.atcSize() >= 20) {
+                atc[d].clear(); // 2^20 pages or more: the whole IOVA space (PLAT-6)
+            } else {
+                long span = 1L << c.atcSize(), first = c.atcFirstPage() & ~(span - 1);
+                atc[d].remove(first, first + span);
+            }
+            Snapshot.Ste ste = now.devices().get(d).ste();
+            if (ste.ats() && stage2(ste.kind())) { // refill from what the TLB holds now
+                PageSet s2 = s2Pages.get(smmu).get(ste.vmid()), nested = nestedPages.get(smmu).get(ste.vmid());
+                if (s2 != null) atc[d].addAll(s2);
+                if (nested != null) atc[d].addAll(nested);
+            }
+            tlb4Exercised |= had;
+        }
+    }
+
+    private void tlbInvalidate(int smmu, Cmd c) {
+        Map<Integer, PageSet> s2 = s2Pages.get(smmu), nested = nestedPages.get(smmu);
+        switch (c.opcode()) {
+            case Cmd.TLBI_S12_VMALL:
+                shadowTlb.get(smmu).remove(c.vmid());
+                tlb4Exercised |= s2.remove(c.vmid()) != null | nested.remove(c.vmid()) != null;
+                break;
+            case Cmd.TLBI_NSNH_ALL:
+                shadowTlb.get(smmu).clear();
+                s2.clear();
+                nested.clear();
+                break;
+            case Cmd.TLBI_S2_IPA: {
+                PageSet p = s2.get(c.vmid());
+                if (p != null) {
+                    p.remove(c.ipaFirstPage(), c.ipaFirstPage() + c.ipaPages());
+                    tlb4Exercised = true;
+                }
+                break;
+            }
+            case Cmd.TLBI_NH_ALL:
+                tlb4Exercised |= nested.remove(c.vmid()) != null;
+                break;
+            default:
+                break;
+        }
+    }
+
+    /**
+     * TLB-1, TLB-4: after the operation, every installed S2 or NESTED STE with VMID v may cache v
+     * and every page mapped in its parent (combined entries too under NESTED; ATC entries with ATS).
+     */
+    private void tlb4Fill(Snapshot now) {
+        for (int d = 0; d < now.devices().size(); d++) {
+            Snapshot.Device dev = now.devices().get(d);
+            Snapshot.Ste ste = dev.ste();
+            if (!stage2(ste.kind())) continue;
+            int s = platform.device(d).smmu();
+            shadowTlb.get(s).add(ste.vmid());
+            PageSet mapped = mapped(now, dev.ctx(), stage2Parent(now, dev));
+            if (mapped.isEmpty()) continue;
+            s2Pages.get(s).computeIfAbsent(ste.vmid(), k -> new PageSet()).addAll(mapped);
+            if (ste.kind() == SteKind.NESTED) nestedPages.get(s).computeIfAbsent(ste.vmid(), k -> new PageSet()).addAll(mapped);
+            if (ste.ats()) atc[d].addAll(mapped);
+        }
+    }
+
+    /** {@link #mappedPages(Snapshot, int, int)} for the current state, computed once per parent per step. */
+    private final Map<List<Integer>, PageSet> mappedNow = new HashMap<>();
+
+    private PageSet mapped(Snapshot s, int ctx, int parent) {
+        return mappedNow.computeIfAbsent(List.of(ctx, parent), k -> mappedPages(s, ctx, parent));
+    }
+
+    /** The pages mapped in nest parent {@code parent} of context {@code ctx}: its IOAS's areas (OBS-4). */
+    static PageSet mappedPages(Snapshot s, int ctx, int parent) {
+        PageSet out = new PageSet();
+        Snapshot.Context c = s.contexts().get(ctx);
+        Snapshot.Obj p = c == null ? null : c.objects().get(parent);
+        Snapshot.Obj ioas = p == null ? null : c.objects().get(p.ref());
+        if (ioas != null) for (Snapshot.Area a : ioas.areas()) out.add(a.iova(), a.end());
+        return out;
+    }
+
+    /**
+     * G-9: no TLB entry of a VMID still allocated translates a page its parent no longer maps, and
+     * no ATC entry of a device a page its STE no longer maps.
+     */
+    private void g9NoStaleTranslation(Snapshot now, List<String> out) {
+        for (int s = 0; s < now.smmus().size(); s++) {
+            for (Map.Entry<Integer, Snapshot.Owner> e : now.smmus().get(s).vmids().entrySet()) {
+                PageSet s2 = s2Pages.get(s).get(e.getKey()), nested = nestedPages.get(s).get(e.getKey());
+                if ((s2 == null || s2.isEmpty()) && (nested == null || nested.isEmpty())) continue;
+                int[] parent = parentOf(now, s, e.getValue());
+                PageSet mapped = parent == null ? new PageSet() : mapped(now, parent[0], parent[1]);
+                PageSet stale = s2 == null ? new PageSet() : s2.minus(mapped);
+                if (nested != null) stale.addAll(nested.minus(mapped));
+                if (!stale.isEmpty())
+                    out.add("G-9: smmu" + s + " VMID " + e.getKey() + " (" + e.getValue() + ") may still translate pages "
+                            + stale + " that " + (parent == null ? "no parent" : "its parent ctx" + parent[0] + "#" + parent[1])
+                            + " no longer maps");
             }
         }
+        for (int d = 0; d < atc.length; d++) {
+            if (atc[d].isEmpty()) continue;
+            Snapshot.Device dev = now.devices().get(d);
+            PageSet mapped = stage2(dev.ste().kind()) ? mapped(now, dev.ctx(), stage2Parent(now, dev)) : new PageSet();
+            PageSet stale = atc[d].minus(mapped);
+            if (!stale.isEmpty())
+                out.add("G-9: device " + d + " ATC may still translate pages " + stale + " that its STE ("
+                        + Describe.ste(dev.ste()) + ") no longer maps");
+        }
+    }
+
+    /** The nest parent (ctx, ID) whose STEs use a VMID with this owner on this SMMU (VMID-4), or null. */
+    static int[] parentOf(Snapshot s, int smmu, Snapshot.Owner owner) {
+        switch (owner.kind()) {
+            case HWPT:
+                return new int[] {owner.ctx(), owner.id()};
+            case VIOMMU: {
+                Snapshot.Context c = s.contexts().get(owner.ctx());
+                Snapshot.Obj v = c == null ? null : c.objects().get(owner.id());
+                return v == null ? null : new int[] {owner.ctx(), v.ref()};
+            }
+            case ICTX:
+                return nestParentOn(s, owner.ctx(), smmu);
+            default: // KVM: the bound context's nest parent on that SMMU
+                for (Map.Entry<Integer, Snapshot.Context> c : s.contexts().entrySet())
+                    if (c.getValue().kvmVm() == owner.id()) return nestParentOn(s, c.getKey(), smmu);
+                return null;
+        }
+    }
+
+    private static int[] nestParentOn(Snapshot s, int ctx, int smmu) {
+        Snapshot.Context c = s.contexts().get(ctx);
+        if (c == null) return null;
+        for (Map.Entry<Integer, Snapshot.Obj> e : c.objects().entrySet())
+            if (e.getValue().kind() == ObjectKind.HWPT_PAGING && e.getValue().nestParent() && e.getValue().smmu() == smmu)
+                return new int[] {ctx, e.getKey()};
+        return null;
+    }
+
+    /**
+     * G-10: in the host-generated commands of one operation to one SMMU, every ATC_INV follows a
+     * CMD_SYNC that follows every TLBI issued before it.
+     */
+    private void g10AtcInvAfterSync(List<Issued> issued, List<String> out) {
+        for (int s = 0; s < platform.smmus().size(); s++) {
+            boolean tlbiPending = false;
+            int k = 0;
+            for (Issued i : issued) {
+                if (i.smmu() != s) continue;
+                int op = i.cmd().opcode();
+                if (op == Cmd.CMD_SYNC) tlbiPending = false;
+                else if (op == Cmd.ATC_INV && tlbiPending)
+                    out.add("G-10: smmu" + s + " command " + k + ": ATC_INV(sid " + i.cmd().sid()
+                            + ") before the CMD_SYNC that completes the operation's earlier TLBIs");
+                else if (isTlbi(op)) tlbiPending = true;
+                k++;
+            }
+        }
+    }
+
+    private static boolean isTlbi(int opcode) {
+        return (opcode >= Cmd.TLBI_NH_ALL && opcode <= Cmd.TLBI_NH_VAA) || (opcode >= Cmd.TLBI_EL2_ALL && opcode <= Cmd.TLBI_S2_IPA)
+                || opcode == Cmd.TLBI_NSNH_ALL;
     }
 
     private void g5PinnedKvmVmid(Snapshot s, List<String> out) {

@@ -19,7 +19,7 @@ import java.util.Set;
  * policy × requirement matrix searches for a violation of each, on the model's state.
  */
 public final class Requirements {
-    public static final List<String> ALL = List.of("REQ-VCMDQ", "REQ-BTM", "REQ-ECONOMY", "REQ-NOKVM");
+    public static final List<String> ALL = List.of("REQ-VCMDQ", "REQ-BTM", "REQ-ECONOMY", "REQ-NOKVM", "REQ-UNMAP1");
 
     private final Platform platform;
     private final String rule;
@@ -30,14 +30,40 @@ public final class Requirements {
         this.rule = rule;
     }
 
+    public String rule() {
+        return rule;
+    }
+
     /** Why the requirement fails after this step, one line each; empty when it holds. */
     List<String> check(Op op, Outcome out, Snapshot s) {
         switch (rule) {
             case "REQ-VCMDQ": return oneVmidPerContextAndSmmu(s);
             case "REQ-BTM": return stesCarryPinnedKvmVmid(s);
             case "REQ-ECONOMY": return atMostOneVmidPerContextAndSmmu(s);
+            case "REQ-UNMAP1": return unmapUnderOneVmid(op, out);
             default: return nestingWithoutKvm(op, out);
         }
+    }
+
+    /**
+     * REQ-UNMAP1: an unmap invalidates stage 2 (TLBI_S2_IPA, TLBI_S12_VMALL) under at most one VMID per
+     * context per SMMU (an IOAS belongs to one context, so per SMMU).
+     */
+    private static List<String> unmapUnderOneVmid(Op op, Outcome out) {
+        if (!(op instanceof Op.IoasUnmap)) return List.of();
+        Map<Integer, Set<Integer>> vmids = new java.util.TreeMap<>();
+        for (dev.nestcheck.spec.Issued i : out.issued()) {
+            int opc = i.cmd().opcode();
+            if (opc == dev.nestcheck.spec.Cmd.TLBI_S2_IPA || opc == dev.nestcheck.spec.Cmd.TLBI_S12_VMALL)
+                vmids.computeIfAbsent(i.smmu(), k -> new java.util.TreeSet<>()).add(i.cmd().vmid());
+        }
+        List<String> unmet = new ArrayList<>();
+        vmids.forEach((smmu, v) -> {
+            if (v.size() > 1)
+                unmet.add("REQ-UNMAP1: an unmap in ctx" + ((Op.IoasUnmap) op).ctx() + " invalidates stage 2 on smmu" + smmu
+                        + " under VMIDs " + v);
+        });
+        return unmet;
     }
 
     private List<String> oneVmidPerContextAndSmmu(Snapshot s) {

@@ -46,10 +46,14 @@ public final class Session {
     private Snapshot modelSnapshot;
     private Snapshot implSnapshot;
     private long stepsExecuted;
+    private long unmapTlbis, unmappedPages, invalidatingUnmaps, unmapVmids;
+    private double tlbisPerPageSum;
     /** (ctx, DEVICE ID) pairs that have had a VDEVICE, for VDEV-2 coverage. */
     private final Set<List<Integer>> devicesWithVdevice = new HashSet<>();
     /** (SMMU, VMID) pairs handed out so far, for TLB-3 coverage (a value handed out again). */
     private final Set<List<Integer>> vmidsEverUsed = new HashSet<>();
+    /** Combinations: state features at each step and consecutive rule pairs. */
+    private final StateFeatures features = new StateFeatures();
 
     /**
      * @param requirement a REQ rule ID to search a violation of (matrix cells), or null to
@@ -88,6 +92,52 @@ public final class Session {
         return stepsExecuted;
     }
 
+    /**
+     * S2INV-2 fan-out, over the successful unmaps that invalidated stage 2 (a nest parent with a device
+     * on it): the stage-2 TLBIs the model issued (TLBI_S2_IPA, TLBI_S12_VMALL, TLBI_NH_ALL).
+     */
+    public long unmapTlbis() {
+        return unmapTlbis;
+    }
+
+    /** The pages those unmaps unmapped. */
+    public long unmappedPages() {
+        return unmappedPages;
+    }
+
+    /** How many unmaps invalidated stage 2. */
+    public long invalidatingUnmaps() {
+        return invalidatingUnmaps;
+    }
+
+    /** The distinct (SMMU, VMID) pairs those unmaps invalidated, summed over the unmaps. */
+    public long unmapVmids() {
+        return unmapVmids;
+    }
+
+    private void countFanOut(Outcome unmap) {
+        long tlbis = 0;
+        Set<Integer> vmids = new HashSet<>();
+        for (Issued i : unmap.issued()) {
+            int opc = i.cmd().opcode();
+            if (opc == Cmd.TLBI_S2_IPA || opc == Cmd.TLBI_S12_VMALL || opc == Cmd.TLBI_NH_ALL) {
+                tlbis++;
+                vmids.add(i.smmu() << 16 | i.cmd().vmid());
+            }
+        }
+        if (tlbis == 0) return;
+        invalidatingUnmaps++;
+        unmapTlbis += tlbis;
+        unmappedPages += unmap.value();
+        unmapVmids += vmids.size();
+        tlbisPerPageSum += (double) tlbis / Math.max(1, unmap.value());
+    }
+
+    /** The sum over those unmaps of TLBIs per page unmapped (for the mean, which giant areas do not swamp). */
+    public double tlbisPerPageSum() {
+        return tlbisPerPageSum;
+    }
+
     /** Runs one step on both sides; returns the model's outcome. */
     public Outcome step(Op op) {
         Snapshot modelBefore = modelSnapshot;
@@ -114,15 +164,17 @@ public final class Session {
         modelSnapshot = model.snapshot();
         implSnapshot = guardedSnapshot(op);
         labelStep(op, expected, modelBefore);
+        if (op instanceof Op.IoasUnmap && expected.isOk()) countFanOut(expected);
 
         List<String> findings = new ArrayList<>(comparator.compareOutcomes(expected, actual));
-        findings.addAll(comparator.compareSnapshots(modelSnapshot, implSnapshot));
-        if (!findings.isEmpty()) throw failure(Counterexample.Kind.DIVERGENCE, findings);
-        List<String> violations = invariants.afterStep(actual.issued(), implSnapshot);
-        if (!violations.isEmpty()) throw failure(Counterexample.Kind.INVARIANT, violations);
+        findings.addAll(comparator.compareSnapshots(modelSnapshot, implSnapshot, expected.rule()));
+        if (!findings.isEmpty()) throw failure(Counterexample.Kind.DIVERGENCE, findings, comparator.brokenRules());
+        List<String> violations = invariants.afterStep(op, actual.issued(), implSnapshot);
+        if (!violations.isEmpty()) throw failure(Counterexample.Kind.INVARIANT, violations, ruleIds(violations));
+        if (invariants.tlb4Exercised()) labels.label("exercised", "TLB-4");
         if (requirement != null) {
             List<String> unmet = requirement.check(op, expected, modelSnapshot);
-            if (!unmet.isEmpty()) throw failure(Counterexample.Kind.REQUIREMENT, unmet);
+            if (!unmet.isEmpty()) throw failure(Counterexample.Kind.REQUIREMENT, unmet, List.of(requirement.rule()));
         }
         return expected;
     }
@@ -131,7 +183,7 @@ public final class Session {
     public void closeAll() {
         for (int ctx : new TreeSet<>(modelSnapshot.contexts().keySet())) step(new Op.Close(ctx));
         List<String> leaks = invariants.afterAllClosed(implSnapshot);
-        if (!leaks.isEmpty()) throw failure(Counterexample.Kind.INVARIANT, leaks);
+        if (!leaks.isEmpty()) throw failure(Counterexample.Kind.INVARIANT, leaks, List.of("G-7"));
         labels.label("exercised", "G-7");
     }
 
@@ -159,8 +211,24 @@ public final class Session {
                 List.of("crash: " + what), modelSnapshot, null));
     }
 
-    private ConformanceFailure failure(Counterexample.Kind kind, List<String> findings) {
-        return new ConformanceFailure(new Counterexample(platform, steps, kind, findings, modelSnapshot, implSnapshot));
+    private ConformanceFailure failure(Counterexample.Kind kind, List<String> findings, List<String> brokenRules) {
+        return new ConformanceFailure(new Counterexample(platform, steps, kind, findings, modelSnapshot, implSnapshot,
+                brokenRules));
+    }
+
+    /** The rule IDs that start violation lines ("G-9: ..."), in order. */
+    private static List<String> ruleIds(List<String> violations) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (String v : violations) {
+            int colon = v.indexOf(':');
+            if (colon > 0) for (String r : v.substring(0, colon).split("/")) out.add(r);
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** The page-level shadow TLB now (OBS-4's derived part), for reports. */
+    public String tlb4() {
+        return invariants.describeTlb4();
     }
 
     /** Coverage: the rule that decided the outcome, the errno, and the state rules the step exercised. */
@@ -195,12 +263,36 @@ public final class Session {
         }
         labelObjectRules(op, out, before);
         labelVmidRules(op, out, before);
+        labelMapAndInvalidationRules(op, out, before);
+        features.label(op, out, before, modelSnapshot, labels);
         before.kvm().vms().forEach((n, vm) -> {
             Snapshot.Vm now = modelSnapshot.kvm().vms().get(n);
             if (now == null) return;
             if (now.generation() != vm.generation()) labels.label("exercised", "KVM-3");
             if (now.pins() > vm.pins()) labels.label("exercised", "KVM-5");
         });
+    }
+
+    /** MAP-3, S2INV-1..5: mappings that go with their IOAS, and the commands that invalidate a nest parent. */
+    private void labelMapAndInvalidationRules(Op op, Outcome out, Snapshot before) {
+        Set<String> issuedRules = new TreeSet<>();
+        for (Issued i : out.issued()) if (i.rule() != null) issuedRules.add(i.rule());
+        if (issuedRules.contains("S2INV-2")) {
+            labels.label("exercised", "S2INV-1");
+            labels.label("exercised", "S2INV-2");
+        }
+        if (issuedRules.contains("S2INV-3")) labels.label("exercised", "S2INV-3");
+        if (issuedRules.contains("S2INV-4")) labels.label("exercised", "S2INV-4");
+        if (op instanceof Op.Close && (issuedRules.contains("S2INV-3") || issuedRules.contains("S2INV-4")))
+            labels.label("exercised", "S2INV-5");
+        int ctx = op instanceof Op.Destroy ? ((Op.Destroy) op).ctx() : op instanceof Op.Close ? ((Op.Close) op).ctx() : 0;
+        if (ctx != 0 && out.isOk() && before.contexts().containsKey(ctx)) {
+            Snapshot.Context after = modelSnapshot.contexts().get(ctx);
+            before.contexts().get(ctx).objects().forEach((id, o) -> {
+                if (o.kind() == ObjectKind.IOAS && !o.areas().isEmpty() && (after == null || !after.objects().containsKey(id)))
+                    labels.label("exercised", "MAP-3");
+            });
+        }
     }
 
     /** OBJ-2/OBJ-4, VIOMMU-2, NEST-3, VDEV-2, ATT-5: rules about references and failed operations. */

@@ -8,84 +8,221 @@ import dev.nestcheck.spec.Snapshot;
 import dev.nestcheck.spec.SteKind;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * OBS-3: compares one step of an implementation with the model. Outcomes must be equal
- * exactly (errno, value, entryNum); issued commands per SMMU, in order, and snapshots
- * must be equal up to the run's {@link VmidRenaming}. KVM state is compared exactly: the
- * allocator's choices are specified (KVM-3), unlike SMMU VMIDs.
+ * exactly (errno, value, entryNum). Issued commands are compared per SMMU as a sequence of
+ * batches, each ending at a CMD_SYNC, each batch a multiset (the order inside a batch is not
+ * part of the contract, rules v2), up to the run's {@link VmidRenaming}; snapshots likewise up
+ * to the renaming. KVM state is compared exactly: the allocator's choices are specified
+ * (KVM-3), unlike SMMU VMIDs. Each comparison also collects the rules the differences break
+ * ({@link #brokenRules()}): the deciding rule of a differing outcome, the rules the model's
+ * commands of a differing batch name (e.g. VMID-5, S2INV-3), the rule a snapshot difference
+ * belongs to.
  */
 final class StepComparator {
     private final Platform platform;
     private final VmidRenaming renaming;
+    private final Set<String> brokenRules = new LinkedHashSet<>();
+    /** Each SMMU's part of the last snapshots compared. */
+    private final Snapshot.Smmu[] previousModel, previousImpl;
 
     StepComparator(Platform platform) {
         this.platform = platform;
         this.renaming = new VmidRenaming(platform.smmus().size());
+        this.previousModel = new Snapshot.Smmu[platform.smmus().size()];
+        this.previousImpl = new Snapshot.Smmu[platform.smmus().size()];
+    }
+
+    /** The rules broken by the differences found since the last {@link #compareOutcomes}, in the order found. */
+    List<String> brokenRules() {
+        return new ArrayList<>(brokenRules);
     }
 
     /** Differences in the outcome, one line each; empty when they agree. */
     List<String> compareOutcomes(Outcome model, Outcome impl) {
+        brokenRules.clear();
         List<String> diffs = new ArrayList<>();
         if (!Objects.equals(model.errno(), impl.errno()) || model.value() != impl.value()
-                || model.entryNum() != impl.entryNum())
+                || model.entryNum() != impl.entryNum()) {
             diffs.add("outcome: model " + model.brief() + ", impl " + impl.brief());
+            rule(model.rule());
+        }
         for (int smmu = 0; smmu < platform.smmus().size(); smmu++)
-            compareCommands(smmu, onSmmu(model.issued(), smmu), onSmmu(impl.issued(), smmu), diffs);
+            compareCommands(smmu, onSmmu(model.issued(), smmu), onSmmu(impl.issued(), smmu), model.rule(), diffs);
         for (Issued i : impl.issued())
-            if (i.smmu() < 0 || i.smmu() >= platform.smmus().size())
+            if (i.smmu() < 0 || i.smmu() >= platform.smmus().size()) {
                 diffs.add("commands: impl issued " + i.cmd() + " to unknown smmu " + i.smmu());
+                rule("OBS-1");
+            }
         return diffs;
     }
 
-    private static List<Cmd> onSmmu(List<Issued> issued, int smmu) {
-        List<Cmd> out = new ArrayList<>();
+    private void rule(String r) {
+        if (r != null) brokenRules.add(r);
+    }
+
+    private static List<Issued> onSmmu(List<Issued> issued, int smmu) {
+        List<Issued> out = new ArrayList<>();
         for (Issued i : issued)
-            if (i.smmu() == smmu) out.add(i.cmd());
+            if (i.smmu() == smmu) out.add(i);
         return out;
     }
 
-    private void compareCommands(int smmu, List<Cmd> model, List<Cmd> impl, List<String> diffs) {
-        int n = Math.min(model.size(), impl.size());
-        for (int k = 0; k < n; k++) {
-            Cmd m = model.get(k), i = impl.get(k);
-            String where = "smmu" + smmu + " command " + k;
-            if (m.carriesVmid() && m.opcode() == i.opcode()) {
-                if (m.withVmid(0).equals(i.withVmid(0))) {
-                    String clash = renaming.bind(smmu, i.vmid(), m.vmid(), where + " " + m.name());
-                    if (clash != null) diffs.add("commands: " + clash);
-                    continue;
-                }
-            } else if (m.equals(i)) {
-                continue;
+    /** Splits one SMMU's commands after each CMD_SYNC; trailing commands without one form a last batch. */
+    static List<List<Issued>> batches(List<Issued> cmds) {
+        List<List<Issued>> out = new ArrayList<>();
+        List<Issued> cur = new ArrayList<>();
+        for (Issued i : cmds) {
+            cur.add(i);
+            if (i.cmd().opcode() == Cmd.CMD_SYNC) {
+                out.add(cur);
+                cur = new ArrayList<>();
             }
-            diffs.add("commands: " + where + ": model " + m + ", impl " + i);
-            return;
         }
-        if (model.size() != impl.size())
-            diffs.add("commands: smmu" + smmu + ": model issued " + model.size() + " commands, impl " + impl.size()
-                    + (model.size() > n ? "; first missing: " + model.get(n) : "; first extra: " + impl.get(n)));
+        if (!cur.isEmpty()) out.add(cur);
+        return out;
     }
 
-    /** Differences in the snapshot, one line each; empty when they agree up to renaming. */
-    List<String> compareSnapshots(Snapshot model, Snapshot impl) {
+    private void compareCommands(int smmu, List<Issued> model, List<Issued> impl, String outcomeRule, List<String> diffs) {
+        List<List<Issued>> mb = batches(model), ib = batches(impl);
+        int n = Math.min(mb.size(), ib.size());
+        for (int k = 0; k < n; k++) {
+            String why = compareBatch(smmu, mb.get(k), ib.get(k));
+            if (why != null) {
+                diffs.add("commands: smmu" + smmu + " batch " + (k + 1) + " of " + mb.size() + ": " + why + ": model "
+                        + describe(mb.get(k)) + ", impl " + describe(ib.get(k)));
+                batchRules(mb.get(k), outcomeRule);
+                return;
+            }
+        }
+        if (mb.size() != ib.size()) {
+            boolean missing = mb.size() > n;
+            List<Issued> first = missing ? mb.get(n) : ib.get(n);
+            diffs.add("commands: smmu" + smmu + ": model issued " + mb.size() + " batches, impl " + ib.size() + "; first "
+                    + (missing ? "missing: " : "extra: ") + describe(first));
+            batchRules(missing ? first : (n > 0 ? mb.get(n - 1) : List.of()), outcomeRule);
+        }
+    }
+
+    /** The rules the model's commands of a batch name, or the step's deciding rule when they name none. */
+    private void batchRules(List<Issued> modelBatch, String outcomeRule) {
+        int before = brokenRules.size();
+        for (Issued i : modelBatch) rule(i.rule());
+        if (brokenRules.size() == before) rule(outcomeRule);
+    }
+
+    /**
+     * Whether two batches are the same multiset of commands up to the renaming, binding new pairs
+     * as it goes; the reason when not. Commands that carry a VMID are grouped by VMID and each
+     * group's multiset of commands with the VMID field cleared must match its counterpart's.
+     */
+    private String compareBatch(int smmu, List<Issued> model, List<Issued> impl) {
+        List<Cmd> mPlain = new ArrayList<>(), iPlain = new ArrayList<>();
+        Map<Integer, List<Cmd>> mByVmid = new TreeMap<>(), iByVmid = new TreeMap<>();
+        split(model, mPlain, mByVmid);
+        split(impl, iPlain, iByVmid);
+        if (!sorted(mPlain).equals(sorted(iPlain))) return "the commands without a VMID differ";
+        if (mByVmid.size() != iByVmid.size()) return "the batches name " + mByVmid.size() + " and " + iByVmid.size() + " VMIDs";
+        Map<Integer, Integer> pairs = new TreeMap<>(); // impl VMID -> model VMID, this batch
+        for (Map.Entry<Integer, List<Cmd>> e : iByVmid.entrySet()) {
+            Integer m = renaming.modelOf(smmu, e.getKey());
+            if (m == null) continue;
+            if (!mByVmid.containsKey(m) || !sorted(mByVmid.get(m)).equals(sorted(e.getValue())))
+                return "impl VMID " + e.getKey() + " (model VMID " + m + ") is invalidated differently";
+            pairs.put(e.getKey(), m);
+        }
+        for (Map.Entry<Integer, List<Cmd>> e : iByVmid.entrySet()) {
+            if (pairs.containsKey(e.getKey())) continue;
+            List<Cmd> shapes = sorted(e.getValue());
+            Integer match = null;
+            for (Map.Entry<Integer, List<Cmd>> m : mByVmid.entrySet()) {
+                if (pairs.containsValue(m.getKey()) || renaming.implOf(smmu, m.getKey()) != null) continue;
+                if (sorted(m.getValue()).equals(shapes)) {
+                    match = m.getKey();
+                    break;
+                }
+            }
+            if (match == null) return "impl VMID " + e.getKey() + " matches no VMID of the model's batch";
+            String clash = renaming.bind(smmu, e.getKey(), match, "smmu" + smmu + " commands");
+            if (clash != null) return clash;
+            pairs.put(e.getKey(), match);
+        }
+        return null;
+    }
+
+    private static void split(List<Issued> batch, List<Cmd> plain, Map<Integer, List<Cmd>> byVmid) {
+        for (Issued i : batch) {
+            Cmd c = i.cmd();
+            if (c.carriesVmid()) byVmid.computeIfAbsent(c.vmid(), k -> new ArrayList<>()).add(c.withVmid(0));
+            else plain.add(c);
+        }
+    }
+
+    private static List<Cmd> sorted(List<Cmd> cmds) {
+        List<Cmd> out = new ArrayList<>(cmds);
+        out.sort(Comparator.comparingLong(Cmd::word0).thenComparingLong(Cmd::word1));
+        return out;
+    }
+
+    /** A batch in short: runs of TLBI_S2_IPA on consecutive pages of one VMID are merged. */
+    static String describe(List<Issued> batch) {
+        StringJoiner j = new StringJoiner(" ", "[", "]");
+        for (int k = 0; k < batch.size(); k++) {
+            Cmd c = batch.get(k).cmd();
+            if (c.opcode() == Cmd.TLBI_S2_IPA) {
+                long first = c.ipaFirstPage(), end = first + c.ipaPages();
+                while (k + 1 < batch.size() && batch.get(k + 1).cmd().opcode() == Cmd.TLBI_S2_IPA
+                        && batch.get(k + 1).cmd().vmid() == c.vmid() && batch.get(k + 1).cmd().ipaFirstPage() == end) {
+                    end += batch.get(++k).cmd().ipaPages();
+                }
+                j.add("TLBI_S2_IPA(" + c.vmid() + ", pages " + first + (end - first > 1 ? ".." + (end - 1) : "") + ")");
+            } else if (c.carriesVmid()) {
+                j.add(c.name() + "(" + c.vmid() + ")");
+            } else if (c.opcode() == Cmd.ATC_INV) {
+                j.add("ATC_INV(sid " + c.sid() + (c.atcSize() >= Cmd.ATC_SIZE_ALL ? ", all" : ", size " + c.atcSize()) + ")");
+            } else if (c.opcode() == Cmd.CMD_SYNC && c.word1() == 0 && c.word0() == Cmd.CMD_SYNC) {
+                j.add("CMD_SYNC");
+            } else {
+                j.add(c.toString());
+            }
+        }
+        return j.toString();
+    }
+
+    /**
+     * Differences in the snapshot, one line each; empty when they agree up to renaming. The rules
+     * they break: the step's deciding rule for objects, devices and KVM state, VMID-4 for owners,
+     * TLB-1 for the TLB set.
+     */
+    List<String> compareSnapshots(Snapshot model, Snapshot impl, String stepRule) {
         List<String> diffs = new ArrayList<>();
         compareContexts(model, impl, diffs);
         compareDevices(model, impl, diffs);
+        if (!diffs.isEmpty()) rule(stepRule);
+        int before = diffs.size();
         compareSmmus(model, impl, diffs);
-        if (!model.kvm().equals(impl.kvm()))
+        for (String d : diffs.subList(before, diffs.size())) rule(d.contains(" TLB") ? "TLB-1" : "VMID-4");
+        if (!model.kvm().equals(impl.kvm())) {
             diffs.add("kvm: model " + describeKvm(model.kvm()) + ", impl " + describeKvm(impl.kvm()));
+            rule(stepRule);
+        }
         return diffs;
     }
 
     private static void compareContexts(Snapshot model, Snapshot impl, List<String> diffs) {
+        if (model.contexts().equals(impl.contexts())) return; // the common case, without sorting anything
         if (!model.contexts().keySet().equals(impl.contexts().keySet())) {
             diffs.add("contexts: model " + new TreeSet<>(model.contexts().keySet()) + ", impl "
                     + new TreeSet<>(impl.contexts().keySet()));
@@ -93,6 +230,7 @@ final class StepComparator {
         }
         for (int ctx : new TreeSet<>(model.contexts().keySet())) {
             Snapshot.Context m = model.contexts().get(ctx), i = impl.contexts().get(ctx);
+            if (m.equals(i)) continue;
             Set<Integer> ids = new TreeSet<>(m.objects().keySet());
             ids.addAll(i.objects().keySet());
             for (int id : ids) {
@@ -133,6 +271,10 @@ final class StepComparator {
     private void compareSmmus(Snapshot model, Snapshot impl, List<String> diffs) {
         for (int s = 0; s < platform.smmus().size(); s++) {
             Snapshot.Smmu m = model.smmus().get(s), i = impl.smmus().get(s);
+            // unchanged on both sides since the last step: the renaming already covers them
+            if (previousImpl[s] != null && previousImpl[s].equals(i) && previousModel[s].equals(m)) continue;
+            previousModel[s] = m;
+            previousImpl[s] = i;
             Map<Snapshot.Owner, Integer> mo = byOwner(m), io = byOwner(i);
             if (mo.size() != m.vmids().size() || io.size() != i.vmids().size())
                 diffs.add("smmu" + s + ": an owner holds two VMIDs: model " + m.vmids() + ", impl " + i.vmids());

@@ -55,6 +55,11 @@ final class VmidRenaming {
         return impl == 0 ? Integer.valueOf(0) : implToModel[smmu].get(impl);
     }
 
+    /** The impl value a model value stands for, or null when unbound. */
+    Integer implOf(int smmu, int model) {
+        return model == 0 ? Integer.valueOf(0) : modelToImpl[smmu].get(model);
+    }
+
     /** Forgets pairs whose values are live on neither side any more. */
     void retain(int smmu, Set<Integer> liveImpl, Set<Integer> liveModel) {
         implToModel[smmu].entrySet().removeIf(e -> {

@@ -258,6 +258,7 @@ public final class CounterexampleReport {
         b.append(snapshotDifference(cx)).append('\n');
 
         b.append("## Rules involved\n\n");
+        if (!cx.brokenRules().isEmpty()) b.append("Broken: ").append(String.join(", ", cx.brokenRules())).append(" (first listed below)\n\n");
         List<String> involved = cx.rulesInvolved();
         if (involved.isEmpty()) {
             b.append("None named by the findings.\n\n");

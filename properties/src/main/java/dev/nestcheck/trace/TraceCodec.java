@@ -43,9 +43,13 @@ import java.util.stream.Collectors;
  * included) and invalid platforms are rejected with a {@link TraceFormatException} whose
  * message is one line naming the file, the step index (0-based) and the field. Field order
  * is free. Defaults: {@code description} absent → null; {@code kvm} absent → 1 CPU, 8 bits;
+ * an SMMU's {@code rangeInv} absent → false and {@code maxTlbiPages} → 512 (rules v2);
  * {@code dataType} absent → {@code NONE} (hwpt_alloc and invalidate); {@code data} absent →
- * null. 64-bit values (data and command words, {@code virtId}, {@code streamId}, ok values)
- * are {@code "0x..."} strings of 1 to 16 hex digits or JSON integers from 0 below 2^53.
+ * null. 64-bit values (data and command words, {@code virtId}, {@code streamId}, {@code iova},
+ * {@code pages}, ok values) are {@code "0x..."} strings of 1 to 16 hex digits or JSON integers
+ * from 0 below 2^53, over the whole unsigned range. {@code flags} is the uapi's u32: a JSON
+ * integer from 0 to 2^32 - 1 (an unknown bit is the implementation's EOPNOTSUPP, not a format
+ * error).
  *
  * <p>Writing is deterministic: fixed field order as in TRACE.md's example, 2-space
  * indentation, one step per line, data and command words as {@code "0x%016x"}, other 64-bit
@@ -88,6 +92,8 @@ public final class TraceCodec {
         FIELDS.put("kvm_bind", List.of("ctx", "vm"));
         FIELDS.put("vcpu_load", List.of("vm", "cpu"));
         FIELDS.put("vcpu_put", List.of("cpu"));
+        FIELDS.put("ioas_map", List.of("ctx", "ioas", "iova", "pages"));
+        FIELDS.put("ioas_unmap", List.of("ctx", "ioas", "iova", "pages"));
     }
 
     private TraceCodec() {
@@ -220,10 +226,13 @@ public final class TraceCodec {
                     String at = "smmus[" + i + "]";
                     JsonNode s = object(smmusNode.get(i), at);
                     List<String> names = List.of("id", "vmidBits", "nesting", "s2fwb", "btm");
-                    fields(s, at + ".", Set.copyOf(names), names);
+                    fields(s, at + ".", Set.of("id", "vmidBits", "nesting", "s2fwb", "btm", "rangeInv", "maxTlbiPages"), names);
                     smmus.add(new SmmuSpec(integer(s.get("id"), at + ".id"), integer(s.get("vmidBits"), at + ".vmidBits"),
                             bool(s.get("nesting"), at + ".nesting"), bool(s.get("s2fwb"), at + ".s2fwb"),
-                            bool(s.get("btm"), at + ".btm")));
+                            bool(s.get("btm"), at + ".btm"),
+                            s.has("rangeInv") && bool(s.get("rangeInv"), at + ".rangeInv"),
+                            s.has("maxTlbiPages") ? integer(s.get("maxTlbiPages"), at + ".maxTlbiPages")
+                                    : SmmuSpec.DEFAULT_MAX_TLBI_PAGES));
                 }
                 List<DeviceSpec> devices = new ArrayList<>();
                 for (int i = 0; i < devicesNode.size(); i++) {
@@ -281,7 +290,7 @@ public final class TraceCodec {
                         data = new ArrayList<>(d.size());
                         for (int k = 0; k < d.size(); k++) data.add(u64(d.get(k), "data[" + k + "]"));
                     }
-                    return new Op.HwptAlloc(i(s, "ctx"), i(s, "dev"), i(s, "pt"), i(s, "flags"), dataType(s), data);
+                    return new Op.HwptAlloc(i(s, "ctx"), i(s, "dev"), i(s, "pt"), u32(s.get("flags"), "flags"), dataType(s), data);
                 }
                 case "viommu_alloc":
                     return new Op.ViommuAlloc(i(s, "ctx"), i(s, "dev"), i(s, "hwpt"), string(s.get("type"), "type"));
@@ -306,6 +315,10 @@ public final class TraceCodec {
                 case "kvm_bind": return new Op.KvmBind(i(s, "ctx"), i(s, "vm"));
                 case "vcpu_load": return new Op.VcpuLoad(i(s, "vm"), i(s, "cpu"));
                 case "vcpu_put": return new Op.VcpuPut(i(s, "cpu"));
+                case "ioas_map":
+                    return new Op.IoasMap(i(s, "ctx"), i(s, "ioas"), u64(s.get("iova"), "iova"), u64(s.get("pages"), "pages"));
+                case "ioas_unmap":
+                    return new Op.IoasUnmap(i(s, "ctx"), i(s, "ioas"), u64(s.get("iova"), "iova"), u64(s.get("pages"), "pages"));
                 default: throw new IllegalStateException(name);
             }
         }
@@ -382,6 +395,15 @@ public final class TraceCodec {
             if (n == null || !n.isIntegralNumber()) throw fail(quote(label) + " must be an integer");
             if (!n.canConvertToInt()) throw fail(quote(label) + " must be a 32-bit integer, got " + n.asText());
             return n.intValue();
+        }
+
+        /** A u32 uapi field: a JSON integer from 0 to 2^32 - 1, kept as the int with those bits. */
+        int u32(JsonNode n, String label) {
+            if (n == null || !n.isIntegralNumber()) throw fail(quote(label) + " must be an integer");
+            BigInteger v = n.bigIntegerValue();
+            if (v.signum() < 0 || v.bitLength() > 32)
+                throw fail(quote(label) + " must be an unsigned 32-bit integer (0 to 4294967295), got " + v);
+            return (int) v.longValue();
         }
 
         long u64(JsonNode n, String label) {
@@ -502,7 +524,9 @@ public final class TraceCodec {
 
     private static String smmu(SmmuSpec s) {
         return "{\"id\": " + s.id() + ", \"vmidBits\": " + s.vmidBits() + ", \"nesting\": " + s.nesting()
-                + ", \"s2fwb\": " + s.s2fwb() + ", \"btm\": " + s.btm() + "}";
+                + ", \"s2fwb\": " + s.s2fwb() + ", \"btm\": " + s.btm()
+                + (s.rangeInv() ? ", \"rangeInv\": true" : "")
+                + (s.maxTlbiPages() != SmmuSpec.DEFAULT_MAX_TLBI_PAGES ? ", \"maxTlbiPages\": " + s.maxTlbiPages() : "") + "}";
     }
 
     private static String device(DeviceSpec d) {
@@ -552,7 +576,7 @@ public final class TraceCodec {
         public Void ioasAlloc(Op.IoasAlloc op) { f("ctx", op.ctx()); return null; }
 
         public Void hwptAlloc(Op.HwptAlloc op) {
-            f("ctx", op.ctx()).f("dev", op.dev()).f("pt", op.pt()).f("flags", op.flags());
+            f("ctx", op.ctx()).f("dev", op.dev()).f("pt", op.pt()).f("flags", Integer.toUnsignedString(op.flags()));
             if (op.dataType() != DataType.NONE) f("dataType", quote(op.dataType().name()));
             if (op.data() != null)
                 f("data", "[" + op.data().stream().map(TraceCodec::word).collect(Collectors.joining(", ")) + "]");
@@ -585,6 +609,16 @@ public final class TraceCodec {
         public Void kvmBind(Op.KvmBind op) { f("ctx", op.ctx()).f("vm", op.vm()); return null; }
         public Void vcpuLoad(Op.VcpuLoad op) { f("vm", op.vm()).f("cpu", op.cpu()); return null; }
         public Void vcpuPut(Op.VcpuPut op) { f("cpu", op.cpu()); return null; }
+
+        public Void ioasMap(Op.IoasMap op) {
+            f("ctx", op.ctx()).f("ioas", op.ioas()).f("iova", value(op.iova())).f("pages", value(op.pages()));
+            return null;
+        }
+
+        public Void ioasUnmap(Op.IoasUnmap op) {
+            f("ctx", op.ctx()).f("ioas", op.ioas()).f("iova", value(op.iova())).f("pages", value(op.pages()));
+            return null;
+        }
     }
 
     /** A data or command word: always {@code "0x%016x"}. */

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The policy × requirement matrix, as the catalogue's VMID-4 table implies it, found by
  * search rather than stated: every violated cell must come with a minimal counterexample
  * of the length argued below, and every cell that holds must survive the whole search.
+ * The search draws small platforms only (a requirement search wants minimal counterexamples).
  */
 class PolicyMatrixTest {
     private static Matrix matrix;
@@ -41,6 +42,7 @@ class PolicyMatrixTest {
         violated(Policy.S2_PARENT, "REQ-BTM", 5);      // open, bind, ioas, parent, attach: no VM at all
         violated(Policy.S2_PARENT, "REQ-ECONOMY", 5);  // open, bind, ioas, parent x2
         holds(Policy.S2_PARENT, "REQ-NOKVM");
+        violated(Policy.S2_PARENT, "REQ-UNMAP1", 10);  // open, bind x2, ioas, parent x2, attach x2, map, unmap
     }
 
     @Test
@@ -49,6 +51,8 @@ class PolicyMatrixTest {
         violated(Policy.VIOMMU, "REQ-BTM", 5);
         violated(Policy.VIOMMU, "REQ-ECONOMY", 5);     // open, bind, ioas, parent, viommu: two owners
         holds(Policy.VIOMMU, "REQ-NOKVM");
+        // as under S2_PARENT; a parent and a vIOMMU on it need a nested HWPT too (11)
+        violated(Policy.VIOMMU, "REQ-UNMAP1", 10);
     }
 
     @Test
@@ -57,6 +61,7 @@ class PolicyMatrixTest {
         violated(Policy.ICTX, "REQ-BTM", 5);
         holds(Policy.ICTX, "REQ-ECONOMY");
         holds(Policy.ICTX, "REQ-NOKVM");
+        holds(Policy.ICTX, "REQ-UNMAP1");               // one VMID per context and SMMU: one per unmap
     }
 
     @Test
@@ -65,5 +70,6 @@ class PolicyMatrixTest {
         holds(Policy.KVM_PINNED, "REQ-BTM");
         holds(Policy.KVM_PINNED, "REQ-ECONOMY");
         violated(Policy.KVM_PINNED, "REQ-NOKVM", 4);   // open, ioas, bind, parent → EINVAL (VMID-7)
+        holds(Policy.KVM_PINNED, "REQ-UNMAP1");
     }
 }

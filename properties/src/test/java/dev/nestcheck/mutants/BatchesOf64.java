@@ -29,8 +29,8 @@ final class BatchesOf64 extends ReferenceModel {
             if (converted == null) return Outcome.fail(Errno.EIO, "INV-2").withEntryNum(i);
             batch.add(converted);
             if (batch.size() == BATCH || i == commands.size() - 1) {
-                for (Cmd cmd : batch) issue(smmu, cmd);
-                issue(smmu, Cmd.sync());
+                for (Cmd cmd : batch) issue(smmu, cmd, "INV-3");
+                issue(smmu, Cmd.sync(), "INV-3");
                 batch.clear();
             }
         }

@@ -76,7 +76,40 @@ enum Mutant {
     /** open, bind, ioas_alloc, hwpt_alloc(NEST_PARENT), viommu_alloc, invalidate(64 accepted commands). */
     BATCHES_OF_64("INV-3", Policy.S2_PARENT, BatchesOf64::new, 6, "commands"),
     /** open, bind, ioas_alloc, hwpt_alloc(NEST_PARENT), viommu_alloc, invalidate([TLBI_S12_VMALL]). */
-    S12_VMALL_ACCEPTED_FROM_GUEST("INV-2", Policy.S2_PARENT, S12VmallAcceptedFromGuest::new, 6, "EIO");
+    S12_VMALL_ACCEPTED_FROM_GUEST("INV-2", Policy.S2_PARENT, S12VmallAcceptedFromGuest::new, 6, "EIO"),
+
+    // ---- rules v2: MAP and S2INV (the small platform has maxTlbiPages 4 unless said otherwise)
+
+    /**
+     * open, bind, ioas_alloc, hwpt_alloc(NEST_PARENT), viommu_alloc, hwpt_alloc(bypass vSTE), attach,
+     * ioas_map, ioas_unmap: the nested STE needs a vIOMMU and a nested HWPT (a bypass one needs no
+     * VDEVICE); the unmap's TLBI_NH_ALL batch is missing.
+     */
+    NO_S1_CLEAR_FOR_NESTED_VMIDS("S2INV-1", Policy.S2_PARENT, NoS1ClearForNestedVmids::new, 9, "commands"),
+    /** As above under VIOMMU: the unmap invalidates nothing, the vIOMMU's VMID being the only one in use. */
+    VIOMMU_VMIDS_NOT_INVALIDATED("S2INV-2", Policy.VIOMMU, ViommuVmidsNotInvalidated::new, 9, "commands"),
+    /** open, bind, ioas_alloc, hwpt_alloc(NEST_PARENT), attach, detach: no flush (a close would hide it: the release flushes). */
+    NO_LAST_USER_FLUSH("S2INV-3", Policy.S2_PARENT, NoLastUserFlush::new, 6, "commands"),
+    /**
+     * open, bind, ioas_alloc, hwpt_alloc(NEST_PARENT), viommu_alloc, vdevice_alloc, hwpt_alloc(translate
+     * vSTE with EATS 1), attach, ioas_map, ioas_unmap: ATS needs a translate vSTE, which needs the VDEVICE.
+     */
+    ATC_INV_BEFORE_SYNC("S2INV-2", Policy.S2_PARENT, AtcInvBeforeSync::new, 10, "commands"),
+    /** open, bind, ioas_alloc, hwpt_alloc(NEST_PARENT), attach, ioas_map(4 pages), ioas_unmap. */
+    MAX_TLBI_PAGES_OFF_BY_ONE("S2INV-2", Policy.S2_PARENT, MaxTlbiPagesOffByOne::new, 7, "commands"),
+    /** As above: the big area's TLBI_S12_VMALL is followed by a TLBI_NH_ALL batch. */
+    NH_ALL_AFTER_S12_VMALL("S2INV-2", Policy.S2_PARENT, NhAllAfterS12Vmall::new, 7, "commands"),
+    /** open, ioas_alloc, ioas_map(2 pages), ioas_unmap(1 of them): ENOENT expected. */
+    UNMAP_CUTS_AREA_WITHOUT_FAILING("MAP-2", Policy.S2_PARENT, UnmapCutsAreaWithoutFailing::new, 4, "outcome"),
+    /** open, bind, ioas_alloc, hwpt_alloc(NEST_PARENT), viommu_alloc, vdevice_alloc, hwpt_alloc(translate, EATS 1), attach, detach. */
+    ATS_DISABLED_WITHOUT_ATC_INV("S2INV-4", Policy.S2_PARENT, AtsDisabledWithoutAtcInv::new, 9, "commands"),
+    /** open, bind, ioas_alloc, hwpt_alloc(NEST_PARENT), attach, detach (the last-user flush), destroy(parent): no release flush. */
+    RELEASE_FLUSH_SKIPPED_AFTER_LAST_USER_FLUSH("VMID-5", Policy.S2_PARENT, ReleaseFlushSkippedAfterLastUserFlush::new, 7,
+            "commands"),
+    /** open, bind, ioas_alloc, hwpt_alloc(FAULT_ID): ENOENT expected. */
+    FAULT_ID_EOPNOTSUPP("HWPT-2", Policy.S2_PARENT, FaultIdEopnotsupp::new, 4, "outcome"),
+    /** open, ioas_alloc, ioas_map, ioas_map of a run that starts below the first area and reaches into it: EEXIST expected. */
+    OVERLAPPING_MAP_ACCEPTED("MAP-1", Policy.S2_PARENT, OverlappingMapAccepted::new, 4, "outcome");
 
     final String rule;
     final Policy policy;

@@ -64,6 +64,30 @@ record Witness(Platform platform, List<Op> ops) {
                 return on(m, with(viommu(), invalidate(4, Collections.nCopies(64, new Cmd(Cmd.TLBI_NH_VA, 0)))));
             case S12_VMALL_ACCEPTED_FROM_GUEST:
                 return on(m, with(viommu(), invalidate(4, new Cmd(Cmd.TLBI_S12_VMALL, 0))));
+            case NO_S1_CLEAR_FOR_NESTED_VMIDS:
+            case VIOMMU_VMIDS_NOT_INVALIDATED:
+                return on(m, with(viommu(), nested(0x9, 0), new Op.Attach(1, 1, 5), new Op.IoasMap(1, 2, 0, 1),
+                        new Op.IoasUnmap(1, 2, 0, 1)));
+            case NO_LAST_USER_FLUSH:
+                return on(m, with(parent(), new Op.Attach(1, 1, 3), new Op.Detach(1, 1)));
+            case ATC_INV_BEFORE_SYNC:
+                return on(m, with(viommu(), new Op.VdeviceAlloc(1, 4, 1, 0), nested(0xb, 1L << 28), new Op.Attach(1, 1, 6),
+                        new Op.IoasMap(1, 2, 0, 1), new Op.IoasUnmap(1, 2, 0, 1)));
+            case MAX_TLBI_PAGES_OFF_BY_ONE:
+            case NH_ALL_AFTER_S12_VMALL:
+                return on(m, with(parent(), new Op.Attach(1, 1, 3), new Op.IoasMap(1, 2, 0, 4), new Op.IoasUnmap(1, 2, 0, 4)));
+            case UNMAP_CUTS_AREA_WITHOUT_FAILING:
+                return on(m, List.of(OPEN, new Op.IoasAlloc(1), new Op.IoasMap(1, 1, 0, 2), new Op.IoasUnmap(1, 1, 0, 1)));
+            case ATS_DISABLED_WITHOUT_ATC_INV:
+                return on(m, with(viommu(), new Op.VdeviceAlloc(1, 4, 1, 0), nested(0xb, 1L << 28), new Op.Attach(1, 1, 6),
+                        new Op.Detach(1, 1)));
+            case RELEASE_FLUSH_SKIPPED_AFTER_LAST_USER_FLUSH:
+                return on(m, with(parent(), new Op.Attach(1, 1, 3), new Op.Detach(1, 1), new Op.Destroy(1, 3)));
+            case FAULT_ID_EOPNOTSUPP:
+                return on(m, List.of(OPEN, new Op.Bind(1, 0), new Op.IoasAlloc(1),
+                        new Op.HwptAlloc(1, 1, 2, HwptFlags.FAULT_ID, DataType.NONE, null)));
+            case OVERLAPPING_MAP_ACCEPTED:
+                return on(m, List.of(OPEN, new Op.IoasAlloc(1), new Op.IoasMap(1, 1, 1, 1), new Op.IoasMap(1, 1, 0, 2)));
             default: throw new AssertionError(m);
         }
     }
@@ -80,8 +104,9 @@ record Witness(Platform platform, List<Op> ops) {
         }
     }
 
+    /** The platform the generator shrinks towards (maxTlbiPages 4, no rangeInv). */
     static Platform platform(Policy policy, int vmidBits, int cpus) {
-        return new Platform(policy, List.of(new SmmuSpec(0, vmidBits, true, true, false)),
+        return new Platform(policy, List.of(new SmmuSpec(0, vmidBits, true, true, false, false, 4)),
                 List.of(new DeviceSpec(0, 0, 0x10, true), new DeviceSpec(1, 0, 0x20, true)), new KvmSpec(cpus, 2));
     }
 

@@ -35,7 +35,7 @@ class RuleCatalogueTest {
                 assertThat(c.rule(id).orElseThrow().absent()).as(required + " is required but not implemented").isFalse();
             }
         RuleCoverage coverage = new RuleCoverage(c, java.util.Map.of());
-        assertThat(coverage.labelledRules()).doesNotContainAnyElementsOf(coverage.notImplemented());
+        assertThat(coverage.labelledRules()).noneMatch(coverage.notImplemented()::contains); // (none is marked since rules v2)
         assertThat(coverage.notImplemented()).allSatisfy(id -> assertThat(c.rule(id).orElseThrow().pending()).isNotBlank());
     }
 

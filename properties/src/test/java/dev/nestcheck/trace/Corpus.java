@@ -9,7 +9,8 @@ import java.util.List;
 final class Corpus {
     /** One trace per rule section of RULES.md, plus TRACE.md's example. */
     static final List<String> REQUIRED = List.of("plat", "obj", "hwpt", "viommu", "nest", "vdev", "att", "ste",
-            "vmid-s2parent", "vmid-viommu", "vmid-ictx", "vmid-kvm-pinned", "kvm", "inv", "tlb", "trace-md-example");
+            "vmid-s2parent", "vmid-viommu", "vmid-ictx", "vmid-kvm-pinned", "kvm", "inv", "tlb", "map", "s2inv",
+            "trace-md-example");
 
     private Corpus() {
     }

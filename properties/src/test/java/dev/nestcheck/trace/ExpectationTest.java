@@ -44,6 +44,24 @@ class ExpectationTest {
         assertThat(Expectation.errno(Errno.EIO).check(HWPT, Outcome.fail(Errno.EIO, "r"), null)).isEmpty();
     }
 
+    /** TRACE.md / OBS-3: issued names SMMU by SMMU, split after each CMD_SYNC, each batch a multiset. */
+    @Test
+    void issuedIsComparedBatchByBatchAndSmmuBySmmu() {
+        Op unmap = new Op.IoasUnmap(1, 2, 0, 1);
+        Outcome o = Outcome.ok(1, "MAP-2").withIssued(List.of(new Issued(1, Cmd.tlbiS2Ipa(1, 0, 1)), new Issued(0, Cmd.tlbiNhAll(1)),
+                new Issued(0, Cmd.tlbiS2Ipa(2, 0, 1)), new Issued(0, Cmd.sync()), new Issued(1, Cmd.sync())));
+        // smmu0's part first, then smmu1's; inside smmu0's first batch the order is free
+        assertThat(Expectation.ok(1).withIssued(List.of("TLBI_S2_IPA", "TLBI_NH_ALL", "CMD_SYNC", "TLBI_S2_IPA", "CMD_SYNC"))
+                .check(unmap, o, null)).isEmpty();
+        assertThat(Expectation.ok(1).withIssued(List.of("TLBI_NH_ALL", "TLBI_S2_IPA", "CMD_SYNC", "TLBI_S2_IPA", "CMD_SYNC"))
+                .check(unmap, o, null)).isEmpty();
+        assertThat(Expectation.ok(1).withIssued(List.of("TLBI_S2_IPA", "CMD_SYNC", "TLBI_NH_ALL", "TLBI_S2_IPA", "CMD_SYNC"))
+                .check(unmap, o, null)).hasValue("expected issued [TLBI_S2_IPA, CMD_SYNC, TLBI_NH_ALL, TLBI_S2_IPA, CMD_SYNC], got "
+                        + "[TLBI_NH_ALL, TLBI_S2_IPA, CMD_SYNC, TLBI_S2_IPA, CMD_SYNC]");
+        assertThat(Expectation.ok(1).withIssued(List.of("TLBI_S2_IPA", "TLBI_S2_IPA", "CMD_SYNC", "TLBI_NH_ALL", "CMD_SYNC"))
+                .check(unmap, o, null)).isPresent();
+    }
+
     @Test
     void entryNumIssuedAndSteMismatches() {
         Outcome o = issued(Outcome.ok("INV-3").withEntryNum(1), new Cmd(0x10, 0), Cmd.sync());

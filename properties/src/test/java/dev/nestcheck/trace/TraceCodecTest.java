@@ -58,7 +58,13 @@ class TraceCodecTest {
                 List.of(new Cmd(0x0000ffff00000011L, 0), new Cmd(-1L, 0x1234L))),
                 Expectation.ok().withEntryNum(2).withIssued(List.of("TLBI_NH_ASID", "OP_0xff", "CMD_SYNC"))));
         s.add(new Step(new Op.Invalidate(1, 4, DataType.NONE, List.of()), Expectation.errno(Errno.EINVAL).withEntryNum(0)));
-        s.add(new Step(new Op.Unbind(1, 1), Expectation.ok().withIssued(List.of())));
+        s.add(new Step(new Op.IoasMap(1, 2, 0, 4), Expectation.ok().withIssued(List.of())));
+        s.add(new Step(new Op.IoasMap(1, 2, -1L, 1L << 53), Expectation.errno(Errno.EINVAL)));
+        s.add(new Step(new Op.IoasUnmap(1, 2, 0, Op.IoasUnmap.ALL), Expectation.ok(4)));
+        s.add(new Step(new Op.IoasUnmap(1, 2, (1L << 53) - 1, 1), Expectation.errno(Errno.ENOENT)));
+        s.add(new Step(new Op.HwptAlloc(1, 1, 2, 0xFFFF_FFFF, DataType.NONE, null), Expectation.errno(Errno.EOPNOTSUPP)));
+        s.add(new Step(new Op.HwptAlloc(1, 1, 2, 0x8000_0004, DataType.NONE, null), Expectation.errno(Errno.EOPNOTSUPP)));
+        s.add(new Step(new Op.Unbind(1, 1), Expectation.ok().withIssued(List.of("TLBI_S12_VMALL", "CMD_SYNC"))));
         s.add(new Step(new Op.KvmVmCreate(), Expectation.ok(1)));
         s.add(new Step(new Op.KvmBind(1, 1), Expectation.ok()));
         s.add(new Step(new Op.VcpuLoad(1, 0), Expectation.ok()));
@@ -87,7 +93,9 @@ class TraceCodecTest {
                 new Trace(null, PLATFORM, List.of()),
                 new Trace("", PLATFORM.withPolicy(Policy.KVM_PINNED), List.of(Step.of(new Op.Open()))),
                 new Trace(null, new Platform(Policy.ICTX, List.of(new SmmuSpec(0, 1, false, false, false)), List.of(), null),
-                        List.of(Step.of(new Op.KvmVmCreate()))))) {
+                        List.of(Step.of(new Op.KvmVmCreate()))),
+                new Trace(null, new Platform(Policy.VIOMMU, List.of(new SmmuSpec(0, 8, true, true, false, true, 512),
+                        new SmmuSpec(1, 16, true, false, true, false, 3)), List.of(), null), List.of()))) {
             assertThat(TraceCodec.parse(TraceCodec.write(t), "t.json")).isEqualTo(t);
         }
     }
@@ -383,11 +391,59 @@ class TraceCodecTest {
                 + " \"s2fwb\": false, \"btm\": false}], \"devices\": []}", "p.json").kvm()).isEqualTo(KvmSpec.DEFAULT);
     }
 
+    /** TRACE.md: flags is a u32 (up to 2^32 - 1); an unknown high bit is the implementation's EOPNOTSUPP. */
+    @Test
+    void flagsTakeTheWholeU32Range() {
+        String line = "{\"op\": \"hwpt_alloc\", \"ctx\": 1, \"dev\": 1, \"pt\": 2, \"flags\": %s}";
+        assertThat(((Op.HwptAlloc) TraceCodec.parse(base(String.format(line, "4294967295")), "t.json").steps().get(1).op()).flags())
+                .isEqualTo(-1);
+        assertThat(((Op.HwptAlloc) TraceCodec.parse(base(String.format(line, "2147483652")), "t.json").steps().get(1).op()).flags())
+                .isEqualTo(0x8000_0004);
+        assertThatThrownBy(() -> TraceCodec.parse(base(String.format(line, "4294967296")), "bad.json"))
+                .hasMessage("bad.json: step 1 (hwpt_alloc): \"flags\" must be an unsigned 32-bit integer (0 to 4294967295), got 4294967296");
+        assertThatThrownBy(() -> TraceCodec.parse(base(String.format(line, "-1")), "bad.json"))
+                .hasMessage("bad.json: step 1 (hwpt_alloc): \"flags\" must be an unsigned 32-bit integer (0 to 4294967295), got -1");
+        assertThat(TraceCodec.write(new Trace(null, PLATFORM, List.of(Step.of(new Op.HwptAlloc(1, 1, 2, -1, DataType.NONE, null))))))
+                .contains("\"flags\": 4294967295");
+    }
+
+    @Test
+    void smmuFieldsOfRulesV2AreOptionalAndWrittenWhenNotTheDefault() {
+        String plat = "{\"policy\": \"ICTX\", \"smmus\": [{\"id\": 0, \"vmidBits\": 4, \"nesting\": true, \"s2fwb\": false,"
+                + " \"btm\": false%s}], \"devices\": []}";
+        SmmuSpec v1 = TraceCodec.parsePlatform(String.format(plat, ""), "p.json").smmu(0);
+        assertThat(v1.rangeInv()).isFalse();
+        assertThat(v1.maxTlbiPages()).isEqualTo(512);
+        SmmuSpec v2 = TraceCodec.parsePlatform(String.format(plat, ", \"rangeInv\": true, \"maxTlbiPages\": 4"), "p.json").smmu(0);
+        assertThat(v2.rangeInv()).isTrue();
+        assertThat(v2.maxTlbiPages()).isEqualTo(4);
+        assertThatThrownBy(() -> TraceCodec.parsePlatform(String.format(plat, ", \"maxTlbiPages\": 0"), "p.json"))
+                .hasMessage("p.json: platform: smmu 0: maxTlbiPages must be >= 1, got 0");
+        assertThatThrownBy(() -> TraceCodec.parsePlatform(String.format(plat, ", \"rangeInv\": 1"), "p.json"))
+                .hasMessage("p.json: platform: \"smmus[0].rangeInv\" must be true or false");
+        assertThat(TraceCodec.writePlatform(TraceCodec.parsePlatform(String.format(plat, ""), "p.json"))).doesNotContain("rangeInv");
+        assertThat(TraceCodec.writePlatform(TraceCodec.parsePlatform(String.format(plat, ", \"maxTlbiPages\": 4"), "p.json")))
+                .contains("\"maxTlbiPages\": 4").doesNotContain("rangeInv");
+    }
+
+    @Test
+    void ioasMapAndUnmapFields() {
+        Trace t = TraceCodec.parse(base("{\"op\": \"ioas_map\", \"ctx\": 1, \"ioas\": 2, \"iova\": \"0xffffffffffffffff\", \"pages\": 3},\n    "
+                + "{\"op\": \"ioas_unmap\", \"ctx\": 1, \"ioas\": 2, \"iova\": 0, \"pages\": \"0xffffffffffffffff\", \"expect\": {\"ok\": 0}}"),
+                "t.json");
+        assertThat(t.steps().get(1).op()).isEqualTo(new Op.IoasMap(1, 2, -1L, 3));
+        assertThat(t.steps().get(2).op()).isEqualTo(new Op.IoasUnmap(1, 2, 0, Op.IoasUnmap.ALL));
+        assertThatThrownBy(() -> TraceCodec.parse(base("{\"op\": \"ioas_map\", \"ctx\": 1, \"ioas\": 2, \"iova\": 0}"), "bad.json"))
+                .hasMessage("bad.json: step 1 (ioas_map): missing field \"pages\"");
+        assertThatThrownBy(() -> TraceCodec.parse(base("{\"op\": \"ioas_unmap\", \"ctx\": 1, \"ioas\": 2, \"iova\": -1, \"pages\": 1}"),
+                "bad.json")).hasMessageStartingWith("bad.json: step 1 (ioas_unmap): \"iova\" must be");
+    }
+
     @Test
     void opNamesAreTraceMds() {
         assertThat(TraceCodec.opNames()).containsExactly("open", "close", "bind", "unbind", "ioas_alloc", "hwpt_alloc",
                 "viommu_alloc", "vdevice_alloc", "attach", "detach", "destroy", "invalidate", "kvm_vm_create",
-                "kvm_vm_destroy", "kvm_bind", "vcpu_load", "vcpu_put");
+                "kvm_vm_destroy", "kvm_bind", "vcpu_load", "vcpu_put", "ioas_map", "ioas_unmap");
         // every op record names itself as the codec does
         assertThat(everyOp().steps().stream().map(s -> s.op().name()).distinct().sorted().toList())
                 .containsExactlyElementsOf(TraceCodec.opNames().stream().sorted().toList());
@@ -432,7 +488,9 @@ class TraceCodecTest {
 
         static Op op(Random r) {
             DataType dt = DataType.values()[r.nextInt(3)];
-            switch (r.nextInt(17)) {
+            switch (r.nextInt(19)) {
+                case 17: return new Op.IoasMap(i(r), i(r), l(r), l(r));
+                case 18: return new Op.IoasUnmap(i(r), i(r), l(r), l(r));
                 case 0: return new Op.Open();
                 case 1: return new Op.Close(i(r));
                 case 2: return new Op.Bind(i(r), i(r));

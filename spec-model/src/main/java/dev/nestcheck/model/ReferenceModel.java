@@ -20,8 +20,10 @@ import dev.nestcheck.spec.Snapshot.Ste;
 import dev.nestcheck.spec.SteKind;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -46,7 +48,8 @@ import static dev.nestcheck.spec.ObjectKind.VIOMMU;
  * change, so a failed operation changes nothing; a failed check throws {@link Rejected}, which
  * {@link #execute} turns into the errno and the rule that decided it. State is kept in plain
  * collections, and whatever is cheap to derive (reference counts, bindings, STEs, the VMID an
- * object uses) is derived by scanning rather than stored.
+ * object uses, a nest parent's invalidation set) is derived by scanning rather than stored.
+ * Every command issued names the rule that required it ({@link Issued#rule()}).
  *
  * <p>Rule methods are protected so that the suite's own tests can break one rule at a time (properties/src/test/.../mutants).
  */
@@ -63,9 +66,11 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
 
     /** An iommufd context (OBJ-1): its objects, its tombstoned IDs (OBJ-5) and its VM (KVM-8; 0: none). */
     protected static final class Ctx {
-        final int number;
+        public final int number;
         public final TreeMap<Integer, Obj> objects = new TreeMap<>();
         final TreeSet<Integer> tombstones = new TreeSet<>();
+        /** MAP-1: per IOAS ID, its areas as first page → pages. */
+        final TreeMap<Integer, TreeMap<Long, Long>> areas = new TreeMap<>();
         int vm;
 
         Ctx(int number) {
@@ -108,8 +113,11 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
             return (int) ((vste0 >>> 1) & 7);
         }
 
-        Snapshot.Obj toSnapshot() {
-            return new Snapshot.Obj(kind, ref, smmu, nestParent, vste0, vste1, virtId, device);
+        Snapshot.Obj toSnapshot(TreeMap<Long, Long> areas) {
+            if (areas == null || areas.isEmpty()) return new Snapshot.Obj(kind, ref, smmu, nestParent, vste0, vste1, virtId, device);
+            List<Snapshot.Area> out = new ArrayList<>();
+            areas.forEach((iova, pages) -> out.add(new Snapshot.Area(iova, pages)));
+            return new Snapshot.Obj(kind, ref, smmu, nestParent, vste0, vste1, virtId, device, out);
         }
     }
 
@@ -129,8 +137,14 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
     /** OBJ-0: open contexts by number; a closed context is gone (EBADF). */
     private final TreeMap<Integer, Ctx> contexts = new TreeMap<>();
     private int nextContext = 1;
-    /** ATT-1: platform device → the HWPT ID it is attached to, in the context it is bound to. */
-    private final TreeMap<Integer, Integer> attachments = new TreeMap<>();
+    /** ATT-1: an attachment: the HWPT a device is attached to, in the context it is bound to. */
+    private record Attachment(int ctx, int hwpt) {
+    }
+
+    /** ATT-1: platform device → its attachment. */
+    private final TreeMap<Integer, Attachment> attachments = new TreeMap<>();
+    /** PLAT-6: IOVAs are page numbers in [0, 2^20). */
+    static final long IOVA_PAGES = 1L << 20;
     /** VMID-1, VMID-4: per SMMU, each VMID in use and its owner. */
     protected final List<TreeMap<Integer, Owner>> vmids = new ArrayList<>();
     /** TLB-1: per SMMU, the VMIDs that may have cached entries. */
@@ -138,6 +152,8 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
     private final KvmVmids kvm;
     /** OBS-1: the commands the current operation issued, in order. */
     private final List<Issued> issued = new ArrayList<>();
+    /** S2INV-3, VMID-5: the (SMMU, VMID) pairs whose last-user flush the current operation issued. */
+    private final Set<List<Integer>> lastUserFlushed = new java.util.HashSet<>();
 
     public ReferenceModel(Platform platform) {
         this.platform = platform;
@@ -148,6 +164,11 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         this.kvm = newKvmVmids(platform.kvm());
     }
 
+    /** PLAT-5: the platform this model runs on. */
+    protected Platform platform() {
+        return platform;
+    }
+
     /** KVM-1..7: the allocator this model uses (only constructs it; called from the constructor). */
     protected KvmVmids newKvmVmids(KvmSpec spec) {
         return new KvmVmids(spec);
@@ -156,6 +177,7 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
     @Override
     public Outcome execute(Op op) {
         issued.clear();
+        lastUserFlushed.clear();
         Outcome outcome;
         try {
             outcome = op.accept(this);
@@ -163,6 +185,7 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
             outcome = Outcome.fail(r.errno, r.rule);
             if (op instanceof Op.Invalidate) outcome = outcome.withEntryNum(0); // INV-1: always reports entryNum
         }
+        tlb1_installedStes();
         return outcome.withIssued(issued);
     }
 
@@ -205,7 +228,8 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         for (Obj o : c.objects.values()) {
             if (o.ref() == id) return true; // ref is 0 for kinds that reference nothing; IDs start at 1
             if (o.kind() == VDEVICE && o.device() == id) return true;
-            if (o.kind() == DEVICE && Integer.valueOf(id).equals(attachments.get(o.device()))) return true;
+            if (o.kind() == DEVICE && attachments.containsKey(o.device()) && attachments.get(o.device()).hwpt() == id)
+                return true;
         }
         return false;
     }
@@ -225,9 +249,10 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         return Outcome.ok("OBJ-3");
     }
 
-    /** OBJ-3: remove an unreferenced object and release what it owned (VMID-5). */
+    /** OBJ-3: remove an unreferenced object and release what it owned (VMID-5); an IOAS's areas go with it (MAP-3). */
     private void obj3_remove(Ctx c, int id) {
         Obj o = c.objects.remove(id);
+        c.areas.remove(id); // MAP-3: nothing attached uses it, so nothing is cached and nothing is issued
         vmid5_releaseOwnedBy(c, id, o);
     }
 
@@ -252,9 +277,9 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         return Outcome.ok("OBJ-5");
     }
 
-    /** OBJ-5: detach, destroy the device's VDEVICE and tombstone its ID, then remove the DEVICE. */
+    /** OBJ-5: detach (with S2INV-3/4), destroy the device's VDEVICE and tombstone its ID, then remove the DEVICE. */
     private void obj5_unbind(Ctx c, int deviceId) {
-        attachments.remove(c.objects.get(deviceId).device());
+        att_change(c.objects.get(deviceId).device(), null);
         for (int id : new ArrayList<>(c.objects.keySet())) {
             Obj o = c.objects.get(id);
             if (o.kind() == VDEVICE && o.device() == deviceId) {
@@ -273,27 +298,82 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         return 0;
     }
 
-    /** OBJ-5: the DEVICE object ID of a bound platform device (0: unbound). */
-    private int obj5_deviceObjectId(int device) {
-        int ctx = obj5_boundContext(device);
-        if (ctx == 0) return 0;
-        for (Map.Entry<Integer, Obj> e : contexts.get(ctx).objects.entrySet())
-            if (e.getValue().kind() == DEVICE && e.getValue().device() == device) return e.getKey();
-        return 0;
-    }
-
-    /** OBJ-6: IOAS_ALLOC always succeeds. */
+    /** OBJ-6: IOAS_ALLOC always succeeds; the IOAS starts empty (MAP-3). */
     @Override
     public Outcome ioasAlloc(Op.IoasAlloc op) {
         Ctx c = obj1_context(op.ctx());
         int id = obj1_lowestFreeId(c);
         c.objects.put(id, Obj.ioas());
+        c.areas.put(id, new TreeMap<>());
         return Outcome.ok(id, "OBJ-6");
+    }
+
+    // ---------------------------------------------------------------- MAP
+
+    /**
+     * MAP-1 IOAS_MAP at a fixed IOVA: ioas unknown or not an IOAS → ENOENT; pages = 0, or the run
+     * leaves [0, 2^20) (PLAT-6), wraparound included → EINVAL (model decision: the kernel says
+     * EOVERFLOW on wraparound); any page already mapped → EEXIST; else one new area. Mapping
+     * issues nothing.
+     */
+    @Override
+    public Outcome ioasMap(Op.IoasMap op) {
+        Ctx c = obj1_context(op.ctx());
+        require(obj4_find(c, op.ioas(), IOAS) != null, ENOENT, "MAP-1");
+        require(op.pages() != 0, EINVAL, "MAP-1");
+        require(Long.compareUnsigned(op.iova(), IOVA_PAGES) < 0
+                && Long.compareUnsigned(op.pages(), IOVA_PAGES - op.iova()) <= 0, EINVAL, "MAP-1");
+        TreeMap<Long, Long> areas = c.areas.get(op.ioas());
+        require(map1_free(areas, op.iova(), op.iova() + op.pages()), EEXIST, "MAP-1");
+        areas.put(op.iova(), op.pages());
+        return Outcome.ok("MAP-1");
+    }
+
+    /** MAP-1: whether no area has a page in [first, end). */
+    protected boolean map1_free(TreeMap<Long, Long> areas, long first, long end) {
+        for (Map.Entry<Long, Long> a : areas.entrySet())
+            if (a.getKey() < end && a.getKey() + a.getValue() > first) return false;
+        return true;
+    }
+
+    /**
+     * MAP-2 IOAS_UNMAP: ioas unknown → ENOENT; pages = 0 → EINVAL; a range that wraps around the
+     * u64 space → EINVAL (model decision, as MAP-1; the kernel says EOVERFLOW). iova 0 with pages
+     * 2^64 - 1 unmaps every area and never fails (ioas.c's unmap-all). Otherwise the areas that
+     * meet the range are unmapped whole, in increasing IOVA order, each invalidated at once
+     * (S2INV-2); the first one that sticks out of the range stops the unmap with ENOENT, the areas
+     * below it staying unmapped; nothing unmapped → ENOENT. Success value: the pages unmapped.
+     */
+    @Override
+    public Outcome ioasUnmap(Op.IoasUnmap op) {
+        Ctx c = obj1_context(op.ctx());
+        require(obj4_find(c, op.ioas(), IOAS) != null, ENOENT, "MAP-2");
+        require(op.pages() != 0, EINVAL, "MAP-2");
+        long first = op.unmapsAll() ? 0 : op.iova();
+        long last = op.unmapsAll() ? -1L : op.iova() + op.pages() - 1; // unsigned
+        require(op.unmapsAll() || Long.compareUnsigned(last, first) >= 0, EINVAL, "MAP-2");
+        TreeMap<Long, Long> areas = c.areas.get(op.ioas());
+        long unmapped = 0;
+        for (long areaFirst : new ArrayList<>(areas.keySet())) {
+            long pages = areas.get(areaFirst), areaLast = areaFirst + pages - 1;
+            if (Long.compareUnsigned(areaLast, first) < 0 || Long.compareUnsigned(areaFirst, last) > 0) continue;
+            if (!map2_inside(areaFirst, areaLast, first, last)) return Outcome.fail(ENOENT, "MAP-2");
+            areas.remove(areaFirst);
+            unmapped += pages;
+            s2inv2_invalidateArea(c, op.ioas(), areaFirst, pages);
+        }
+        if (unmapped == 0 && !op.unmapsAll()) return Outcome.fail(ENOENT, "MAP-2");
+        return Outcome.ok(unmapped, "MAP-2");
+    }
+
+    /** MAP-2: areas are unmapped whole; one that sticks out of [first, last] cuts the unmap short. */
+    protected boolean map2_inside(long areaFirst, long areaLast, long first, long last) {
+        return Long.compareUnsigned(areaFirst, first) >= 0 && Long.compareUnsigned(areaLast, last) <= 0;
     }
 
     /**
      * OBJ-7 CLOSE, in the contract's order (Linux's release of /dev/iommu): unbind every device by
-     * increasing DEVICE ID; then passes over the IDs in increasing order, destroying each object
+     * increasing DEVICE ID, each with its S2INV-3/4 commands (S2INV-5); then passes over the IDs in increasing order, destroying each object
      * that nothing references at the moment it is reached (so a pass may free a higher ID for
      * itself, as xa_for_each in iommufd_fops_release does); then the KVM binding ends.
      */
@@ -343,35 +423,48 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
     }
 
     /**
-     * HWPT-2 pt = IOAS: data → EOPNOTSUPP; flags 0 or PASID → a stage-1 domain; NEST_PARENT on
-     * an SMMU without nesting → EOPNOTSUPP; NEST_PARENT → a stage-2 domain on dev's SMMU, then
-     * the VMID rules (VMID-8); any other flags → EOPNOTSUPP.
+     * HWPT-2 pt = IOAS: data → EOPNOTSUPP; FAULT_ID is the core's flag and is set aside first
+     * (hw_pagetable.c); flags 0 or PASID → a stage-1 domain; NEST_PARENT on an SMMU without nesting
+     * → EOPNOTSUPP; NEST_PARENT → a stage-2 domain on dev's SMMU, then the VMID rules (VMID-8); any
+     * other flags → EOPNOTSUPP. With FAULT_ID the fault object is looked up last, after the domain
+     * exists → ENOENT (faults are out of scope): a nest parent's VMID is taken and released again,
+     * with its VMID-5 flush (and, under KVM_PINNED, the pin and unpin).
      */
     private Outcome hwpt2_allocFromIoas(Ctx c, Op.HwptAlloc op, Obj dev, boolean hasData) {
         require(!hasData, EOPNOTSUPP, "HWPT-2");
         int id = obj1_lowestFreeId(c);
-        if (op.flags() == 0 || op.flags() == HwptFlags.PASID) {
+        boolean faultId = (op.flags() & HwptFlags.FAULT_ID) != 0;
+        int flags = op.flags() & ~HwptFlags.FAULT_ID;
+        if (flags == 0 || flags == HwptFlags.PASID) {
+            require(!faultId, ENOENT, "HWPT-2"); // the stage-1 domain is freed again: nothing observable
             c.objects.put(id, Obj.paging(op.pt(), dev.smmu(), false));
             return Outcome.ok(id, "HWPT-2");
         }
-        require(op.flags() == HwptFlags.NEST_PARENT, EOPNOTSUPP, "HWPT-2");
+        require(flags == HwptFlags.NEST_PARENT, EOPNOTSUPP, "HWPT-2");
         require(platform.smmu(dev.smmu()).nesting(), EOPNOTSUPP, "HWPT-2");
         vmid8_takeVmidForParent(c, dev.smmu(), id);
-        c.objects.put(id, Obj.paging(op.pt(), dev.smmu(), true));
+        Obj parent = Obj.paging(op.pt(), dev.smmu(), true);
+        if (faultId) {
+            vmid5_releaseOwnedBy(c, id, parent); // the aborted domain is freed: VMID-5
+            return Outcome.fail(ENOENT, "HWPT-2");
+        }
+        c.objects.put(id, parent);
         return Outcome.ok(id, "HWPT-2");
     }
 
     /**
-     * NEST-1 pt = VIOMMU: dev's SMMU not the vIOMMU's → EINVAL; flags ≠ 0 → EOPNOTSUPP; no data
-     * → EOPNOTSUPP; dataType not ARM_SMMUV3 or not 16 bytes → EINVAL; invalid vSTE → EIO.
+     * NEST-1 pt = VIOMMU: dev's SMMU not the vIOMMU's → EINVAL; flags other than FAULT_ID →
+     * EOPNOTSUPP; no data → EOPNOTSUPP; dataType not ARM_SMMUV3 or not 16 bytes → EINVAL; invalid
+     * vSTE → EIO; then FAULT_ID → ENOENT from the fault lookup (hw_pagetable.c looks it up last).
      * NEST-3: the nested HWPT references its vIOMMU.
      */
     private Outcome nest1_allocNested(Ctx c, Op.HwptAlloc op, Obj dev, Obj viommu, boolean hasData) {
         require(dev.smmu() == viommu.smmu(), EINVAL, "NEST-1");
-        require(op.flags() == 0, EOPNOTSUPP, "NEST-1");
+        require((op.flags() & ~HwptFlags.FAULT_ID) == 0, EOPNOTSUPP, "NEST-1");
         require(hasData, EOPNOTSUPP, "NEST-1");
         require(op.dataType() == DataType.ARM_SMMUV3 && op.data().size() == 2, EINVAL, "NEST-1");
         Obj nested = nest2_validateVste(op.pt(), viommu.smmu(), op.data().get(0), op.data().get(1));
+        require((op.flags() & HwptFlags.FAULT_ID) == 0, ENOENT, "NEST-1");
         int id = obj1_lowestFreeId(c);
         c.objects.put(id, nested);
         return Outcome.ok(id, "NEST-1");
@@ -458,7 +551,8 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
      * ATT-1 ATTACH (or replace): dev unknown → ENOENT; hwpt unknown → ENOENT; neither HWPT_PAGING
      * nor HWPT_NESTED → EINVAL (an IOAS included: automatic domains are out of scope). ATT-4 comes
      * before ATT-2/3 as in the kernel (iommufd_device_do_replace returns early when old == new).
-     * ATT-5 holds because every check precedes the change. TLB-1 on success.
+     * ATT-5 holds because every check precedes the change. The change issues S2INV-4 and
+     * S2INV-3 commands.
      */
     @Override
     public Outcome attach(Op.Attach op) {
@@ -468,12 +562,27 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         Obj hwpt = c.objects.get(op.hwpt());
         require(hwpt != null, ENOENT, "ATT-1");
         require(hwpt.kind() == HWPT_PAGING || hwpt.kind() == HWPT_NESTED, EINVAL, "ATT-1");
-        if (Integer.valueOf(op.hwpt()).equals(attachments.get(dev.device()))) return Outcome.ok("ATT-4");
+        Attachment now = attachments.get(dev.device());
+        if (now != null && now.hwpt() == op.hwpt()) return Outcome.ok("ATT-4");
         if (hwpt.kind() == HWPT_PAGING) att2_checkPaging(dev, hwpt);
         else att3_checkNested(c, op.dev(), dev, hwpt);
-        attachments.put(dev.device(), op.hwpt());
-        tlb1_steInstalled(dev.device());
+        att_change(dev.device(), new Attachment(c.number, op.hwpt()));
         return Outcome.ok("ATT-1");
+    }
+
+    /**
+     * ATT-1, ATT-6, OBJ-5: a device's attachment changes (null: blocked), then the commands the
+     * change requires, in the kernel's order (arm_smmu_attach_commit): the ATC of a device whose
+     * ATS was or is enabled (S2INV-4), then the flush of each VMID that lost its last user on a nest
+     * parent (S2INV-3).
+     */
+    private void att_change(int device, Attachment next) {
+        Set<List<Integer>> usedBefore = s2inv1_vmidsInUse();
+        Ste before = ste(device);
+        if (next == null) attachments.remove(device);
+        else attachments.put(device, next);
+        s2inv4_atcOnAtsChange(device, before, ste(device));
+        s2inv3_lastUserFlush(usedBefore, s2inv1_vmidsInUse());
     }
 
     /** ATT-2: a HWPT_PAGING of another SMMU → EINVAL. */
@@ -500,7 +609,7 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         Ctx c = obj1_context(op.ctx());
         Obj dev = obj4_find(c, op.dev(), DEVICE);
         require(dev != null, ENOENT, "ATT-6");
-        attachments.remove(dev.device());
+        if (attachments.containsKey(dev.device())) att_change(dev.device(), null);
         return Outcome.ok("ATT-6");
     }
 
@@ -508,9 +617,10 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
 
     /** STE-1..STE-5: a platform device's STE, derived from its attachment. */
     private Ste ste(int device) {
-        Integer hwptId = attachments.get(device);
-        if (hwptId == null) return Ste.ABORT; // STE-1: unbound, detached or blocked
-        Ctx c = contexts.get(obj5_boundContext(device));
+        Attachment att = attachments.get(device);
+        if (att == null) return Ste.ABORT; // STE-1: unbound, detached or blocked
+        Ctx c = contexts.get(att.ctx());
+        int hwptId = att.hwpt();
         Obj hwpt = c.objects.get(hwptId);
         if (hwpt.kind() == HWPT_PAGING && !hwpt.nestParent()) return new Ste(SteKind.S1, 0, 0, false); // STE-2
         if (hwpt.kind() == HWPT_PAGING) // STE-3
@@ -620,19 +730,27 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         return false;
     }
 
-    /** VMID-5: TLBI_S12_VMALL(v) then CMD_SYNC to the SMMU (TLB-2 drops v), then v is free. */
+    /**
+     * VMID-5: TLBI_S12_VMALL(v) then CMD_SYNC to the SMMU (TLB-2 drops v), then v is free; the flush
+     * is skipped when this operation already issued v's last-user flush (S2INV-3).
+     */
     protected void vmid5_release(int smmu, Owner owner) {
         int v = vmidOf(smmu, owner);
-        issue(smmu, Cmd.tlbiS12Vmall(v));
-        issue(smmu, Cmd.sync());
+        if (!lastUserFlushed.contains(List.of(smmu, v))) {
+            issue(smmu, Cmd.tlbiS12Vmall(v), "VMID-5");
+            issue(smmu, Cmd.sync(), "VMID-5");
+        }
         vmids.get(smmu).remove(v);
     }
 
     // ---------------------------------------------------------------- TLB
 
-    /** OBS-1: issue one command to an SMMU; a CMD_SYNC completes the SMMU's earlier ones (TLB-2). */
-    protected void issue(int smmu, Cmd cmd) {
-        issued.add(new Issued(smmu, cmd));
+    /**
+     * OBS-1: issue one command to an SMMU, naming the rule that requires it; a CMD_SYNC completes
+     * the SMMU's earlier ones (TLB-2).
+     */
+    protected void issue(int smmu, Cmd cmd, String rule) {
+        issued.add(new Issued(smmu, cmd, rule));
         if (cmd.opcode() == Cmd.CMD_SYNC) tlb2_completeBeforeSync(smmu);
     }
 
@@ -650,11 +768,147 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         }
     }
 
-    /** TLB-1: installing an S2 or NESTED STE adds its VMID to the SMMU's TLB set. */
-    private void tlb1_steInstalled(int device) {
-        Ste ste = ste(device);
-        if (ste.kind() == SteKind.S2 || ste.kind() == SteKind.NESTED)
-            tlb.get(platform.device(device).smmu()).add(ste.vmid());
+    /**
+     * TLB-1: the VMID of every installed S2 or NESTED STE is in its SMMU's TLB set after each
+     * operation (it joins when the STE is installed; an STE still installed after a flush of its
+     * VMID, as a big unmap's TLBI_S12_VMALL, may refill the TLB at once, so its VMID stays).
+     */
+    private void tlb1_installedStes() {
+        for (int d : attachments.keySet()) {
+            Ste ste = ste(d);
+            if (ste.kind() == SteKind.S2 || ste.kind() == SteKind.NESTED)
+                tlb.get(platform.device(d).smmu()).add(ste.vmid());
+        }
+    }
+
+    // ---------------------------------------------------------------- S2INV
+
+    /** S2INV-1: a nest parent's invalidation set on its SMMU, each kind in owner order, deduplicated. */
+    protected record InvalidationSet(List<Integer> s2Vmids, List<Integer> s1ClearVmids, List<Long> atsStreams) {
+        public InvalidationSet {
+            s2Vmids = List.copyOf(s2Vmids);
+            s1ClearVmids = List.copyOf(s1ClearVmids);
+            atsStreams = List.copyOf(atsStreams);
+        }
+    }
+
+    /**
+     * S2INV-1: derived from what is attached now. Every device whose STE uses nest parent P (S2
+     * directly, or through a nested domain of a vIOMMU on P) adds S2_VMID(v) and S2_VMID_S1_CLEAR(v)
+     * with its STE's VMID v (the kernel adds the S1_CLEAR entry for every attachment of a nest
+     * parent, direct ones included: arm_smmu_master_build_invs); one with ATS enabled adds
+     * ATS_FULL(its stream ID). Owner order: the parent's own VMID, then vIOMMUs by increasing ID;
+     * streams by increasing ID.
+     */
+    protected InvalidationSet s2inv1_invalidationSet(Ctx c, int parentId) {
+        Set<Integer> vmidSet = new LinkedHashSet<>();
+        TreeSet<Long> streams = new TreeSet<>();
+        TreeMap<Integer, Integer> viaViommu = new TreeMap<>(); // vIOMMU ID → VMID, for owner order
+        for (Map.Entry<Integer, Attachment> e : attachments.entrySet()) {
+            Attachment att = e.getValue();
+            if (att.ctx() != c.number || s2inv1_parentOf(c, att.hwpt()) != parentId) continue;
+            Ste ste = ste(e.getKey());
+            if (ste.kind() != SteKind.S2 && ste.kind() != SteKind.NESTED) continue;
+            Obj hwpt = c.objects.get(att.hwpt());
+            if (hwpt.kind() == HWPT_PAGING) vmidSet.add(ste.vmid());
+            else viaViommu.put(hwpt.ref(), ste.vmid());
+            if (ste.ats()) streams.add(platform.device(e.getKey()).streamId());
+        }
+        vmidSet.addAll(viaViommu.values());
+        List<Integer> vmidList = new ArrayList<>(vmidSet);
+        return new InvalidationSet(vmidList, vmidList, new ArrayList<>(streams));
+    }
+
+    /** S2INV-1: the nest parent behind an attached HWPT (itself, or its vIOMMU's parent), or 0. */
+    private static int s2inv1_parentOf(Ctx c, int hwptId) {
+        Obj hwpt = c.objects.get(hwptId);
+        if (hwpt.kind() == HWPT_PAGING) return hwpt.nestParent() ? hwptId : 0;
+        return c.objects.get(hwpt.ref()).ref();
+    }
+
+    /** S2INV-1: every S2_VMID entry of every nest parent, as (SMMU, ctx, parent ID, VMID). */
+    private Set<List<Integer>> s2inv1_vmidsInUse() {
+        Set<List<Integer>> out = new java.util.HashSet<>();
+        for (Map.Entry<Integer, Attachment> e : attachments.entrySet()) {
+            Ctx c = contexts.get(e.getValue().ctx());
+            int parent = s2inv1_parentOf(c, e.getValue().hwpt());
+            Ste ste = ste(e.getKey());
+            if (parent != 0 && (ste.kind() == SteKind.S2 || ste.kind() == SteKind.NESTED))
+                out.add(List.of(platform.device(e.getKey()).smmu(), c.number, parent, ste.vmid()));
+        }
+        return out;
+    }
+
+    /**
+     * S2INV-2: unmapping an area of IOAS {@code ioas} invalidates every nest parent on it, in
+     * increasing object ID order. {@code big}: at least maxTlbiPages pages on an SMMU without
+     * rangeInv. S2_VMID entries first: TLBI_S12_VMALL(v) when big (the merged kernel batches them,
+     * one CMD_SYNC for the batch), else TLBI_S2_IPA per page, or one per area with rangeInv, then one
+     * CMD_SYNC; then, unless big, TLBI_NH_ALL per S2_VMID_S1_CLEAR entry and a CMD_SYNC; then
+     * ATC_INV(all) per ATS_FULL entry and a CMD_SYNC.
+     */
+    protected void s2inv2_invalidateArea(Ctx c, int ioas, long first, long pages) {
+        for (Map.Entry<Integer, Obj> e : c.objects.entrySet()) {
+            Obj p = e.getValue();
+            if (p.kind() != HWPT_PAGING || !p.nestParent() || p.ref() != ioas) continue;
+            InvalidationSet set = s2inv1_invalidationSet(c, e.getKey());
+            int smmu = p.smmu();
+            boolean big = s2inv2_big(smmu, pages);
+            for (int v : set.s2Vmids()) {
+                if (big) {
+                    issue(smmu, Cmd.tlbiS12Vmall(v), "S2INV-2");
+                } else if (platform.smmu(smmu).rangeInv()) {
+                    issue(smmu, Cmd.tlbiS2Ipa(v, first, pages), "S2INV-2");
+                } else {
+                    for (long page = first; page < first + pages; page++) issue(smmu, Cmd.tlbiS2Ipa(v, page, 1), "S2INV-2");
+                }
+            }
+            if (!set.s2Vmids().isEmpty()) issue(smmu, Cmd.sync(), "S2INV-2");
+            if (!big) {
+                for (int v : set.s1ClearVmids()) issue(smmu, Cmd.tlbiNhAll(v), "S2INV-2");
+                if (!set.s1ClearVmids().isEmpty()) issue(smmu, Cmd.sync(), "S2INV-2");
+            }
+            for (long sid : set.atsStreams()) issue(smmu, Cmd.atcInvAll(sid), "S2INV-2");
+            if (!set.atsStreams().isEmpty()) issue(smmu, Cmd.sync(), "S2INV-2");
+        }
+    }
+
+    /** S2INV-2: whether an area of this many pages is invalidated by VMID rather than page by page. */
+    protected boolean s2inv2_big(int smmu, long pages) {
+        SmmuSpec s = platform.smmu(smmu);
+        return !s.rangeInv() && pages >= s.maxTlbiPages();
+    }
+
+    /**
+     * S2INV-3: every S2_VMID(v) entry that lost its last user on a nest parent gets TLBI_S12_VMALL(v)
+     * then CMD_SYNC, since later unmaps no longer invalidate v. (Every user of S2_VMID(v) also holds
+     * S2_VMID_S1_CLEAR(v), S2INV-1, so the S1_CLEAR entry never loses its last user alone, and the
+     * kernel flushes nothing for it: arm_smmu_invs_flush_iotlb_tags.)
+     */
+    protected void s2inv3_lastUserFlush(Set<List<Integer>> usedBefore, Set<List<Integer>> usedAfter) {
+        List<List<Integer>> lost = new ArrayList<>();
+        for (List<Integer> entry : usedBefore) if (!usedAfter.contains(entry)) lost.add(entry);
+        lost.sort((a, b) -> { // (SMMU, ctx, parent): one device's change loses at most one entry
+            for (int i = 0; i < 3; i++) if (!a.get(i).equals(b.get(i))) return Integer.compare(a.get(i), b.get(i));
+            return 0;
+        });
+        for (List<Integer> entry : lost) {
+            int smmu = entry.get(0), v = entry.get(3);
+            issue(smmu, Cmd.tlbiS12Vmall(v), "S2INV-3");
+            issue(smmu, Cmd.sync(), "S2INV-3");
+            lastUserFlushed.add(List.of(smmu, v));
+        }
+    }
+
+    /**
+     * S2INV-4: a device whose ATS was or is enabled across the change (disabled, replaced from one
+     * ATS translation to another, or newly enabled) gets ATC_INV(its stream, all) then CMD_SYNC.
+     */
+    protected void s2inv4_atcOnAtsChange(int device, Ste before, Ste after) {
+        if (!before.ats() && !after.ats()) return;
+        int smmu = platform.device(device).smmu();
+        issue(smmu, Cmd.atcInvAll(platform.device(device).streamId()), "S2INV-4");
+        issue(smmu, Cmd.sync(), "S2INV-4");
     }
 
     // ---------------------------------------------------------------- INV
@@ -690,8 +944,8 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
             if (converted == null) return Outcome.fail(EIO, "INV-2").withEntryNum(i);
             batch.add(converted);
             if (batch.size() == BATCH || i == commands.size() - 1) {
-                for (Cmd cmd : batch) issue(smmu, cmd);
-                issue(smmu, Cmd.sync());
+                for (Cmd cmd : batch) issue(smmu, cmd, "INV-3");
+                issue(smmu, Cmd.sync(), "INV-3");
                 batch.clear();
             }
         }
@@ -779,19 +1033,25 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
 
     // ---------------------------------------------------------------- OBS
 
-    /** OBS-2. */
+    /** OBS-2, OBS-4 (IOAS areas). Bindings are found in one pass over the objects. */
     @Override
     public Snapshot snapshot() {
         TreeMap<Integer, Snapshot.Context> contextsOut = new TreeMap<>();
+        TreeMap<Integer, int[]> bound = new TreeMap<>(); // platform device → (ctx, DEVICE ID)
         for (Ctx c : contexts.values()) {
-            TreeMap<Integer, Snapshot.Obj> objects = new TreeMap<>();
-            c.objects.forEach((id, o) -> objects.put(id, o.toSnapshot()));
+            Map<Integer, Snapshot.Obj> objects = new java.util.HashMap<>(); // copied by Snapshot.Context
+            c.objects.forEach((id, o) -> {
+                objects.put(id, o.toSnapshot(c.areas.get(id)));
+                if (o.kind() == DEVICE) bound.put(o.device(), new int[] {c.number, id});
+            });
             contextsOut.put(c.number, new Snapshot.Context(objects, c.tombstones, c.vm));
         }
         List<Snapshot.Device> devices = new ArrayList<>();
-        for (int d = 0; d < platform.devices().size(); d++)
-            devices.add(new Snapshot.Device(obj5_boundContext(d), obj5_deviceObjectId(d),
-                    attachments.getOrDefault(d, 0), ste(d)));
+        for (int d = 0; d < platform.devices().size(); d++) {
+            int[] b = bound.getOrDefault(d, new int[2]);
+            Attachment att = attachments.get(d);
+            devices.add(new Snapshot.Device(b[0], b[1], att == null ? 0 : att.hwpt(), ste(d)));
+        }
         List<Snapshot.Smmu> smmus = new ArrayList<>();
         for (int s = 0; s < platform.smmus().size(); s++)
             smmus.add(new Snapshot.Smmu(vmids.get(s), tlb.get(s)));

@@ -7,6 +7,21 @@ import java.util.TreeMap;
  * An SMMUv3 command queue entry as two 64-bit words (ARM IHI 0070, 4.1); opcode in word0
  * bits 7:0. Used both for guest commands (INV-2) and for the commands an operation issues
  * to the hardware (OBS-1).
+ *
+ * <p>The host commands the rules require, with the fields that are observed (the factories
+ * below build them; every other bit is 0):
+ * <ul>
+ * <li>{@code CMD_SYNC}: word0 = 0x46, word1 = 0 (no completion signal fields).</li>
+ * <li>{@code TLBI_S12_VMALL(v)}, {@code TLBI_NH_ALL(v)}: VMID in word0 bits 47:32.</li>
+ * <li>{@code TLBI_S2_IPA(v, first, pages)} (S2INV-2): VMID in word0 bits 47:32; the first page
+ *     (a PLAT-6 page number) in word1 bits 63:12, where the architecture has the IPA of a
+ *     4 KiB page; pages - 1 in word0 bits 31:12. The last field is nestcheck's abstraction of
+ *     the architecture's NUM/SCALE range encoding, which is out of scope (one command per
+ *     area): a single-page command (pages = 1) has the architecture's own encoding with TG,
+ *     TTL and LEAF 0.</li>
+ * <li>{@code ATC_INV(sid, all)} (S2INV-2, S2INV-4): stream ID in word0 bits 63:32, SIZE
+ *     (word1 bits 5:0) = 52, the kernel's ATC_INV_SIZE_ALL; no SSID, address 0.</li>
+ * </ul>
  */
 public record Cmd(long word0, long word1) {
     public static final int CFGI_STE = 0x03;
@@ -33,6 +48,14 @@ public record Cmd(long word0, long word1) {
     public static final long VMID_MASK = 0x0000_FFFF_0000_0000L;
     /** word0 bits 63:32 of ATC_INV and CFGI_CD*: the stream ID field. */
     public static final long SID_MASK = 0xFFFF_FFFF_0000_0000L;
+    /** ATC_INV word1 bits 5:0: log2 of the number of 4 KiB pages invalidated. */
+    public static final long ATC_SIZE_MASK = 0x3F;
+    /** ATC_INV SIZE meaning "the whole ATC" (the kernel's ATC_INV_SIZE_ALL). */
+    public static final int ATC_SIZE_ALL = 52;
+    /** TLBI_S2_IPA word0 bits 31:12: pages - 1 (nestcheck's range field, see the class comment). */
+    public static final long IPA_PAGES_MASK = 0xFFFF_F000L;
+    /** The most pages one TLBI_S2_IPA can name: the whole IOVA space (PLAT-6). */
+    public static final long MAX_IPA_PAGES = 1L << 20;
 
     private static final Map<Integer, String> NAMES = new TreeMap<>(Map.ofEntries(
             Map.entry(CFGI_STE, "CFGI_STE"), Map.entry(CFGI_ALL, "CFGI_ALL"), Map.entry(CFGI_CD, "CFGI_CD"),
@@ -65,6 +88,26 @@ public record Cmd(long word0, long word1) {
         return (op >= TLBI_NH_ALL && op <= TLBI_NH_VAA) || op == TLBI_S12_VMALL || op == TLBI_S2_IPA;
     }
 
+    /** TLBI_S2_IPA: the first page invalidated (word1 bits 63:12). */
+    public long ipaFirstPage() {
+        return word1 >>> 12;
+    }
+
+    /** TLBI_S2_IPA: how many pages, from {@link #ipaFirstPage()} (word0 bits 31:12, plus 1). */
+    public long ipaPages() {
+        return ((word0 & IPA_PAGES_MASK) >>> 12) + 1;
+    }
+
+    /** ATC_INV: the SIZE field, log2 of the pages invalidated ({@link #ATC_SIZE_ALL} or more: all). */
+    public int atcSize() {
+        return (int) (word1 & ATC_SIZE_MASK);
+    }
+
+    /** ATC_INV: the first page of the range (word1 bits 63:12, the address of a 4 KiB page). */
+    public long atcFirstPage() {
+        return word1 >>> 12;
+    }
+
     public Cmd withVmid(int vmid) {
         return new Cmd((word0 & ~VMID_MASK) | ((long) vmid << 32), word1);
     }
@@ -91,9 +134,31 @@ public record Cmd(long word0, long word1) {
         return new Cmd(CMD_SYNC, 0);
     }
 
-    /** TLBI_S12_VMALL for one VMID (VMID-5). */
+    /** TLBI_S12_VMALL for one VMID (VMID-5, S2INV-2, S2INV-3). */
     public static Cmd tlbiS12Vmall(int vmid) {
         return new Cmd(TLBI_S12_VMALL | ((long) vmid << 32), 0);
+    }
+
+    /** TLBI_NH_ALL for one VMID: every stage-1 (and combined) entry of that VMID (S2INV-2). */
+    public static Cmd tlbiNhAll(int vmid) {
+        return new Cmd(TLBI_NH_ALL | ((long) vmid << 32), 0);
+    }
+
+    /**
+     * TLBI_S2_IPA for {@code pages} pages from {@code firstPage} under one VMID (S2INV-2), in the
+     * encoding of the class comment: {@code firstPage} below 2^52, {@code pages} 1 to 2^20.
+     */
+    public static Cmd tlbiS2Ipa(int vmid, long firstPage, long pages) {
+        if (pages < 1 || pages > MAX_IPA_PAGES)
+            throw new IllegalArgumentException("TLBI_S2_IPA covers 1 to 2^20 pages, got " + pages);
+        if (firstPage < 0 || firstPage >= 1L << 52)
+            throw new IllegalArgumentException("TLBI_S2_IPA first page must be below 2^52, got " + firstPage);
+        return new Cmd(TLBI_S2_IPA | ((pages - 1) << 12) | ((long) vmid << 32), firstPage << 12);
+    }
+
+    /** ATC_INV of the whole ATC of one stream (S2INV-2, S2INV-4). */
+    public static Cmd atcInvAll(long streamId) {
+        return new Cmd(ATC_INV | (streamId << 32), ATC_SIZE_ALL);
     }
 
     @Override

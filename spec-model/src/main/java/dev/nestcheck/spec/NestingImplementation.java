@@ -2,25 +2,33 @@ package dev.nestcheck.spec;
 
 /**
  * The one interface an implementation implements: it is created for a platform, executes
- * operations one at a time and exposes its observable state (OBS-1, OBS-2). nestcheck
+ * operations one at a time and exposes its observable state (OBS-1, OBS-2, OBS-4). nestcheck
  * compares it with the reference model step by step (OBS-3).
  *
  * <p>Conventions the catalogue leaves open, fixed here so that outcomes compare exactly:
  * <ul>
- * <li>Issued commands are exactly those the rules require: {@code TLBI_S12_VMALL(vmid)} then
- *     {@code CMD_SYNC} to the VMID's SMMU whenever a VMID is released (VMID-5), and the
- *     converted guest commands in batches (INV-3). Use {@link Cmd#tlbiS12Vmall} and
- *     {@link Cmd#sync}. Nothing is issued at attach or detach.</li>
- * <li>CLOSE (OBJ-7) proceeds like Linux's release of /dev/iommu: first every bound device
- *     is unbound, in increasing DEVICE object ID order, each exactly as UNBIND; then, in
- *     passes, every object that nothing references is destroyed in increasing ID order,
- *     until none is left; then the KVM binding ends. Commands come out in that order.</li>
+ * <li>Issued commands are exactly those the rules require, with the encodings of {@link Cmd}:
+ *     {@code TLBI_S12_VMALL(vmid)} then {@code CMD_SYNC} when a VMID is released (VMID-5);
+ *     the converted guest commands in batches (INV-3); and since rules v2 the stage-2
+ *     invalidations of an unmap (S2INV-2) and the flushes of attach, replace, detach, unbind
+ *     and close (S2INV-3 last-user flush, S2INV-4 ATC_INV): v1's convention "nothing is issued
+ *     at attach or detach" is gone. Commands are compared per SMMU batch by batch, a batch
+ *     ending at a CMD_SYNC, the order inside a batch free (OBS-3). {@link Issued#rule()} may
+ *     stay null.</li>
+ * <li>CLOSE (OBJ-7, S2INV-5) proceeds like Linux's release of /dev/iommu: first every bound
+ *     device is unbound, in increasing DEVICE object ID order, each exactly as UNBIND (with its
+ *     S2INV-3/4 commands); then, in passes, every object that nothing references is destroyed
+ *     in increasing ID order, until none is left; then the KVM binding ends. Commands come out
+ *     in that order. A VMID whose last-user flush (S2INV-3) the same operation already issued
+ *     is released without a second flush (VMID-5).</li>
  * <li>KVM generations start at 1 and each rollover adds 1; a VM that never had a VMID
  *     shows generation 0, index 0.</li>
  * <li>A nested STE's S1ContextPtr is the stored vSTE word0 masked with bits 51:6
  *     ({@link #S1_CONTEXT_PTR_MASK}); ATS follows NEST-2.5.</li>
- * <li>Snapshot fields that a kind of object does not have are 0, false, or -1 as
- *     documented on {@link Snapshot.Obj}.</li>
+ * <li>Snapshot fields that a kind of object does not have are 0, false, -1 or empty as
+ *     documented on {@link Snapshot.Obj}; an IOAS lists its areas (OBS-4).</li>
+ * <li>Operations added in rules v2 ({@link Op.IoasMap}, {@link Op.IoasUnmap}) reach a
+ *     {@link Op.Visitor} through default methods that throw: override them.</li>
  * </ul>
  */
 public interface NestingImplementation {

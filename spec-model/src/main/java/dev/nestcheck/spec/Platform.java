@@ -45,7 +45,9 @@ public record Platform(Policy policy, List<SmmuSpec> smmus, List<DeviceSpec> dev
     /** One line, for reports and progress output. */
     public String describe() {
         String s = smmus.stream().map(m -> "smmu" + m.id() + "(" + m.vmidBits() + "b"
-                + (m.nesting() ? "" : ",no-nesting") + (m.s2fwb() ? ",s2fwb" : "") + (m.btm() ? ",btm" : "") + ")")
+                + (m.nesting() ? "" : ",no-nesting") + (m.s2fwb() ? ",s2fwb" : "") + (m.btm() ? ",btm" : "")
+                + (m.rangeInv() ? ",range-inv" : "")
+                + (m.maxTlbiPages() != SmmuSpec.DEFAULT_MAX_TLBI_PAGES ? ",max-tlbi-" + m.maxTlbiPages() : "") + ")")
                 .collect(Collectors.joining(" "));
         String d = devices.stream().map(x -> "dev" + x.id() + "@smmu" + x.smmu() + "/sid" + x.streamId()
                 + (x.canwbs() ? ",canwbs" : "")).collect(Collectors.joining(" "));

@@ -31,10 +31,39 @@ public record Snapshot(Map<Integer, Context> contexts, List<Device> devices, Lis
      * vIOMMU), else 0. {@code smmu} is the SMMU it belongs to (-1 for an IOAS).
      * {@code device}: for a DEVICE the platform device, for a VDEVICE its DEVICE object ID,
      * else -1. {@code vste0/vste1}: the stored vSTE of a HWPT_NESTED (NEST-2), else 0.
-     * {@code virtId}: a VDEVICE's virtual ID, else 0.
+     * {@code virtId}: a VDEVICE's virtual ID, else 0. {@code areas} (OBS-4, rules v2): an IOAS's
+     * mapped areas (MAP-1), else empty; kept sorted by first page, so the order in which an
+     * implementation lists them does not matter.
      */
     public record Obj(ObjectKind kind, int ref, int smmu, boolean nestParent, long vste0, long vste1,
-                      long virtId, int device) {
+                      long virtId, int device, List<Area> areas) {
+        public Obj {
+            if (areas == null || areas.isEmpty()) {
+                areas = List.of();
+            } else {
+                Area[] sorted = areas.toArray(new Area[0]);
+                java.util.Arrays.sort(sorted, java.util.Comparator.comparingLong(Area::iova));
+                areas = List.of(sorted);
+            }
+        }
+
+        /** The v1 shape: no areas (an IOAS without mappings, or any other object). */
+        public Obj(ObjectKind kind, int ref, int smmu, boolean nestParent, long vste0, long vste1,
+                   long virtId, int device) {
+            this(kind, ref, smmu, nestParent, vste0, vste1, virtId, device, List.of());
+        }
+    }
+
+    /** MAP-1, OBS-4: one mapped area of an IOAS, {@code pages} pages from page {@code iova} (PLAT-6). */
+    public record Area(long iova, long pages) {
+        public Area {
+            if (pages < 1) throw new IllegalArgumentException("an area has at least one page, got " + pages);
+        }
+
+        /** One past the last page. */
+        public long end() {
+            return iova + pages;
+        }
     }
 
     /**

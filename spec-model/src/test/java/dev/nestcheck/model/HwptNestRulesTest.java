@@ -1,11 +1,13 @@
 package dev.nestcheck.model;
 
+import dev.nestcheck.spec.Cmd;
 import dev.nestcheck.spec.DataType;
 import dev.nestcheck.spec.DeviceSpec;
 import dev.nestcheck.spec.HwptFlags;
 import dev.nestcheck.spec.KvmSpec;
 import dev.nestcheck.spec.ObjectKind;
 import dev.nestcheck.spec.Op;
+import dev.nestcheck.spec.Outcome;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
 import dev.nestcheck.spec.SmmuSpec;
@@ -90,9 +92,42 @@ class HwptNestRulesTest {
 
     @Test
     void hwpt2_otherFlagsAreEopnotsupp() {
-        for (int flags : new int[] {HwptFlags.DIRTY_TRACKING, HwptFlags.FAULT_ID, HwptFlags.NEST_PARENT | HwptFlags.DIRTY_TRACKING,
-                HwptFlags.NEST_PARENT | HwptFlags.PASID, 16})
+        for (int flags : new int[] {HwptFlags.DIRTY_TRACKING, HwptFlags.NEST_PARENT | HwptFlags.DIRTY_TRACKING,
+                HwptFlags.NEST_PARENT | HwptFlags.PASID, 16, HwptFlags.FAULT_ID | 16, 0x8000_0000, -1,
+                HwptFlags.FAULT_ID | HwptFlags.DIRTY_TRACKING})
             b.fails(paging(c, dev, ioas, flags), EOPNOTSUPP, "HWPT-2");
+    }
+
+    /** hw_pagetable.c: FAULT_ID is stripped before the driver, and the fault is looked up last. */
+    @Test
+    void hwpt2_faultIdIsEnoentFromTheFaultLookupAfterTheDomainChecks() {
+        b.fails(paging(c, dev, ioas, HwptFlags.FAULT_ID), ENOENT, "HWPT-2");
+        b.fails(paging(c, dev, ioas, HwptFlags.FAULT_ID | HwptFlags.PASID), ENOENT, "HWPT-2");
+        Snapshot before = b.snap();
+        Outcome o = b.failsIssuing(paging(c, dev, ioas, HwptFlags.FAULT_ID | HwptFlags.NEST_PARENT), ENOENT, "HWPT-2");
+        assertThat(o.issued()).as("the nest parent took VMID 2 and gave it back (VMID-5)")
+                .containsExactly(Bench.on(0, Cmd.tlbiS12Vmall(2)), Bench.on(0, Cmd.sync()));
+        assertThat(o.issued()).allSatisfy(i -> assertThat(i.rule()).isEqualTo("VMID-5"));
+        assertThat(b.snap()).isEqualTo(before);
+        assertThat(b.parent(c, dev, ioas)).as("no ID was consumed").isEqualTo(viommu + 1);
+    }
+
+    @Test
+    void hwpt2_faultIdWithNestParentComesAfterTheVmidChecks() {
+        Bench k = new Bench(Policy.KVM_PINNED);
+        int c = k.open(), dev = k.bind(c, 0), ioas = k.ioas(c);
+        k.fails(paging(c, dev, ioas, HwptFlags.FAULT_ID | HwptFlags.NEST_PARENT), EINVAL, "VMID-7");
+        int vm = k.vm();
+        k.ok(new Op.KvmBind(c, vm));
+        Outcome o = k.failsIssuing(paging(c, dev, ioas, HwptFlags.FAULT_ID | HwptFlags.NEST_PARENT), ENOENT, "HWPT-2");
+        assertThat(o.issued()).hasSize(2);
+        assertThat(k.kvmVm(vm).pins()).as("pinned, then unpinned when the domain went").isZero();
+        assertThat(k.kvmVm(vm).index()).as("the pin gave the VM a VMID first (KVM-5)").isEqualTo(1);
+        assertThat(k.vmids(0)).isEmpty();
+        Bench ictx = new Bench(Policy.ICTX);
+        int c2 = ictx.open(), dev2 = ictx.bind(c2, 0), ioas2 = ictx.ioas(c2);
+        ictx.parent(c2, dev2, ioas2);
+        ictx.fails(paging(c2, dev2, ioas2, HwptFlags.FAULT_ID | HwptFlags.NEST_PARENT), EBUSY, "VMID-6");
     }
 
     @Test
@@ -122,8 +157,12 @@ class HwptNestRulesTest {
         int dev2 = b.bind(c, 2);
         b.fails(nestedOp(c, dev2, viommu, VSTE_TRANSLATE, 0), EINVAL, "NEST-1");
         b.fails(new Op.HwptAlloc(c, dev, viommu, 1, DataType.VTD_S1, List.of(1L)), EOPNOTSUPP, "NEST-1");
-        b.fails(new Op.HwptAlloc(c, dev, viommu, HwptFlags.FAULT_ID, DataType.ARM_SMMUV3, List.of(VSTE_TRANSLATE, 0L)),
+        b.fails(new Op.HwptAlloc(c, dev, viommu, HwptFlags.FAULT_ID | 1, DataType.ARM_SMMUV3, List.of(VSTE_TRANSLATE, 0L)),
                 EOPNOTSUPP, "NEST-1");
+        b.fails(new Op.HwptAlloc(c, dev, viommu, HwptFlags.FAULT_ID, DataType.ARM_SMMUV3, List.of(VSTE_TRANSLATE | 1L << 52, 0L)),
+                EIO, "NEST-2");
+        b.fails(new Op.HwptAlloc(c, dev, viommu, HwptFlags.FAULT_ID, DataType.ARM_SMMUV3, List.of(VSTE_TRANSLATE, 0L)),
+                ENOENT, "NEST-1");
         b.fails(paging(c, dev, viommu, 0), EOPNOTSUPP, "NEST-1");
         b.fails(new Op.HwptAlloc(c, dev, viommu, 0, DataType.VTD_S1, List.of(VSTE_TRANSLATE, 0L)), EINVAL, "NEST-1");
         b.fails(new Op.HwptAlloc(c, dev, viommu, 0, DataType.ARM_SMMUV3, List.of(VSTE_TRANSLATE)), EINVAL, "NEST-1");

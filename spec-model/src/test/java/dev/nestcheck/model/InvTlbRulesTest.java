@@ -157,10 +157,16 @@ class InvTlbRulesTest {
         b.attach(c, dev, parent);
         b.ok(inv(viommu, List.of(new Cmd(Cmd.TLBI_NSNH_ALL, 0))));
         assertThat(b.tlb(0)).containsExactly(2);
-        b.ok(new Op.Detach(c, dev));
-        assertThat(b.tlb(0)).as("detach issues nothing").containsExactly(2);
         b.ok(new Op.Close(c));
         assertThat(b.tlb(0)).isEmpty();
+    }
+
+    @Test
+    void tlb2_theLastUsersFlushEmptiesTheSetAtDetach() {
+        b.attach(c, dev, parent);
+        b.ok(new Op.Detach(c, dev));
+        assertThat(b.tlb(0)).as("S2INV-3 flushed VMID 2").isEmpty();
+        assertThat(b.last.issued()).containsExactly(on(0, Cmd.tlbiS12Vmall(2)), on(0, Cmd.sync()));
     }
 
     @Test
