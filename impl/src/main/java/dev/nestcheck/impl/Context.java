@@ -20,7 +20,7 @@ final class Context {
     final int[] ictxVmid;
     /** KVM-8: the VM this context is bound to, or null. */
     KvmVm kvm;
-    private Snapshot.Context cached;
+    private transient Snapshot.Context cached; // derived, not state
 
     Context(int number, int smmus) {
         this.number = number;

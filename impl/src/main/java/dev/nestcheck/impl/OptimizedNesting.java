@@ -60,7 +60,7 @@ public final class OptimizedNesting implements NestingImplementation {
     private final IommufdObject[] devAttached;
     private final IommufdObject[] devVdev;
     private final Snapshot.Ste[] devSte;
-    private final Snapshot.Device[] devSnap;
+    private final transient Snapshot.Device[] devSnap; // per-device snapshot cache: derived, not state
     /** S2INV-1: the nest parent whose invalidation array holds the device's entries, their VMID and ATS stream (-1: none). */
     private final IommufdObject[] devInvParent;
     private final int[] devInvVmid;
@@ -77,17 +77,17 @@ public final class OptimizedNesting implements NestingImplementation {
     private final int[] cpuRunning;
 
     // The commands the current operation issued (OBS-1).
-    private final ArrayList<Issued> issued = new ArrayList<>();
+    private final transient ArrayList<Issued> issued = new ArrayList<>(); // transient: per operation, not state
     // (SMMU << 32 | VMID) of the last-user flushes this operation issued (S2INV-3, VMID-5).
-    private long[] flushedThisOp = new long[4];
-    private int flushedCount;
+    private transient long[] flushedThisOp = new long[4];
+    private transient int flushedCount;
 
-    // Snapshot caches: null when their part changed.
-    private Snapshot cachedSnapshot;
-    private Map<Integer, Snapshot.Context> cachedContexts;
-    private List<Snapshot.Device> cachedDevices;
-    private List<Snapshot.Smmu> cachedSmmus;
-    private Snapshot.Kvm cachedKvm;
+    // Snapshot caches: null when their part changed (transient: derived, not state; see StateFingerprint).
+    private transient Snapshot cachedSnapshot;
+    private transient Map<Integer, Snapshot.Context> cachedContexts;
+    private transient List<Snapshot.Device> cachedDevices;
+    private transient List<Snapshot.Smmu> cachedSmmus;
+    private transient Snapshot.Kvm cachedKvm;
 
     public OptimizedNesting(Platform platform) {
         this.platform = platform;
@@ -121,6 +121,12 @@ public final class OptimizedNesting implements NestingImplementation {
             Outcome o = op.accept(exec);
             return issued.isEmpty() ? o : o.withIssued(issued);
         }
+    }
+
+    /** Exploration prunes on the whole state, hidden cursors included (see the contract). */
+    @Override
+    public Object stateFingerprint() {
+        return dev.nestcheck.spec.StateFingerprint.of(this);
     }
 
     @Override

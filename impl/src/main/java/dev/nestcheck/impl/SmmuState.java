@@ -21,7 +21,7 @@ final class SmmuState {
     private final VmidBitmap pool;
     private final VmidBitmap tlb;
     private Snapshot.Owner[] owners = new Snapshot.Owner[16];
-    private Snapshot.Smmu cached;
+    private transient Snapshot.Smmu cached; // derived, not state
 
     SmmuState(SmmuSpec spec) {
         this.id = spec.id();

@@ -38,6 +38,17 @@ final class ExploreCommand implements Callable<Integer> {
             description = "Every draw is limited to 0..V. Default: ${DEFAULT-VALUE}.")
     long maxValue;
 
+    @Option(names = "--max-deviations", paramLabel = "D", defaultValue = "2",
+            description = "Per step, at most D draws take another value than their simplest (0: unbounded). Every "
+                    + "single draw keeps all its alternatives (every operation kind, every argument class); the number "
+                    + "of sequences grows polynomially with the draws of a step. Default: ${DEFAULT-VALUE}.")
+    int maxDeviations;
+
+    @Option(names = "--max-alternatives", paramLabel = "A", defaultValue = "0",
+            description = "Enumerate at most A alternatives of each pick (operation kind, object, device; 0: all of "
+                    + "them). Default: ${DEFAULT-VALUE}.")
+    int maxAlternatives;
+
     @Option(names = "--policy", paramLabel = "P|all", defaultValue = "all", description = "Policies. Default: ${DEFAULT-VALUE}.")
     String policy;
 
@@ -72,6 +83,8 @@ final class ExploreCommand implements Callable<Integer> {
         if (maxSteps < 0) throw new UsageError("--max-steps must be >= 0, got " + maxSteps);
         if (maxValue < 0) throw new UsageError("--max-value must be >= 0, got " + maxValue);
         if (maxRuns < 1) throw new UsageError("--max-runs must be >= 1, got " + maxRuns);
+        if (maxDeviations < 0) throw new UsageError("--max-deviations must be >= 0, got " + maxDeviations);
+        if (maxAlternatives < 0) throw new UsageError("--max-alternatives must be >= 0, got " + maxAlternatives);
         ImplementationProvider provider = implementation.provider();
         List<Policy> policies = Args.policies(policy);
         Args.PlatformArg platformArg = Args.platform(platform);
@@ -83,8 +96,11 @@ final class ExploreCommand implements Callable<Integer> {
         io.out().println("nestcheck explore: implementation " + provider.name() + ", policies "
                 + Args.policiesText(policies) + ", platform " + platformArg.describe() + ", up to " + maxSteps
                 + " steps, every draw 0.." + maxValue);
-        io.out().println("bounds: sequences of at most " + maxSteps + " operations; every random choice limited to 0.."
-                + maxValue + ", so operations, IDs, flags and vSTE words that need a larger choice are not reached");
+        io.out().println("bounds: sequences of at most " + maxSteps + " operations; "
+                + (maxDeviations == 0 ? "" : "at most " + maxDeviations + " non-simplest draws per operation; ")
+                + (maxAlternatives == 0 ? "every alternative of each pick; " : "the first " + maxAlternatives
+                + " alternatives of each pick; ") + "integer draws limited to 0.." + maxValue
+                + ", so IDs, flags and vSTE words that need a larger value are not reached");
         int worst = ExitCode.CONFORMANT;
         boolean anyIncomplete = false;
         Path reportDir = report;
@@ -92,7 +108,9 @@ final class ExploreCommand implements Callable<Integer> {
         for (Policy p : policies) {
             Platform fixed = platformArg.under(p);
             Settings settings = Settings.defaults().withSeed(0).withMode(Mode.EXHAUSTIVE).withMaxSteps(maxSteps)
-                    .withMaxValuePerDraw(maxValue).withMaxRuns(maxRuns).withName("explore " + provider.name() + " " + p);
+                    .withMaxValuePerDraw(maxValue).withMaxRuns(maxRuns).withName("explore " + provider.name() + " " + p)
+                    .withMaxPickAlternatives(maxAlternatives == 0 ? Integer.MAX_VALUE : maxAlternatives)
+                    .withMaxDeviationsPerStep(maxDeviations == 0 ? Integer.MAX_VALUE : maxDeviations);
             if (time != null) settings = settings.withTimeBudget(time);
             Conformance.Result r = Runs.run(io, "explore " + p, TimeoutGuard.factory(provider::create, timeout), p,
                     fixed, null, settings, () -> "");
@@ -111,6 +129,7 @@ final class ExploreCommand implements Callable<Integer> {
                     : "stopped before its bound (--max-runs or --time): inconclusive";
             io.out().println(String.format(Locale.ROOT, "%-11s %-17s %,d states explored, %,d sequences run, %,d pruned, %,d steps, %s",
                     p.name(), verdict, run.statesExplored(), run.casesRun(), run.counters().pruned(), r.steps(), end));
+            run.exhaustiveBounds().ifPresent(b -> io.out().println("            " + b.describe()));
             if (status == RunSummary.Status.CONFORMANT && (!complete || run.validCases() == 0)) {
                 anyIncomplete = true;
                 if (run.validCases() == 0) worst = Math.max(worst, ExitCode.USAGE);

@@ -34,7 +34,7 @@ import java.util.function.Function;
         sortOptions = false, mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Replays traces (files, or folders of *.json) step by step against the implementation and the "
                 + "model, checking each step's expectation; or re-runs exactly the engine case of a replay token "
-                + "(nc1....), which needs the --policy (and --platform, if any) it was found with. A malformed trace "
+                + "(nc1....), which needs the --platform it was found with, if any (its policy is read from the token unless --policy is given). A malformed trace "
                 + "is reported on stderr and the others still run.",
                 "Exit codes: 0 all conform, 1 a trace or case fails, 2 usage or input error, 3 crash or hang."})
 final class ReplayCommand implements Callable<Integer> {
@@ -88,6 +88,12 @@ final class ReplayCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UsageError(e.getMessage());
             }
+        }
+        if (!tokens.isEmpty() && p == null) {
+            // a token names the policy it was found under (its identity): --policy may be left out
+            java.util.Set<Policy> named = new java.util.HashSet<>();
+            for (String t : tokens) named.add(dev.nestcheck.conformance.ConformanceProperty.policyOf(t).orElse(null));
+            if (named.size() == 1 && !named.contains(null)) p = named.iterator().next();
         }
         if (!tokens.isEmpty() && p == null)
             throw new UsageError("a replay token needs --policy: the policy it was found with (the report's replay command has it)");

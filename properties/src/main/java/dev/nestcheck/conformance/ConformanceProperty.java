@@ -61,8 +61,27 @@ public final class ConformanceProperty implements Property {
      */
     @Override
     public String identity() {
+        return identity(policy, fixedPlatform, requirement);
+    }
+
+    /** {@link #identity()} of the property these arguments would build, e.g. to tell a token's policy before a run. */
+    public static String identity(Policy policy, Platform fixedPlatform, String requirement) {
         return "policy " + policy + ", " + (fixedPlatform == null ? "random small platforms"
                 : "platform " + fixedPlatform.withPolicy(policy)) + (requirement == null ? "" : ", " + requirement);
+    }
+
+    /**
+     * The policy a replay token was made under, read from its identity ({@link #identity()}); empty for a
+     * token without one or one of another property.
+     *
+     * @throws IllegalArgumentException if the token is malformed
+     */
+    public static java.util.Optional<Policy> policyOf(String token) {
+        return dev.nestcheck.engine.ReplayToken.identity(token).flatMap(id -> {
+            for (Policy p : Policy.values())
+                if (id.startsWith("policy " + p + ",")) return java.util.Optional.of(p);
+            return java.util.Optional.empty();
+        });
     }
 
     /** Steps executed on both sides so far, over every case this property ran (a throughput counter). */
@@ -117,10 +136,13 @@ public final class ConformanceProperty implements Property {
                     if (!tc.weighted(more)) break;
                     Op op = generator.next(tc, session.modelSnapshot());
                     Outcome out = session.step(op);
-                    generator.observe(op, out.isOk());
+                    generator.observe(op, out);
                     tc.endSpan();
                     open--;
-                    tc.fingerprint(List.of(session.modelSnapshot(), session.implSnapshot()));
+                    if (tc.exploring()) { // prune a state already explored, at the same step (its future ran)
+                        Object state = session.stateFingerprint();
+                        if (state != null) tc.completeFingerprint(List.of(i, platform, generator.stateFingerprint(), state));
+                    }
                 }
             } finally {
                 if (longRun) for (; open > 0; open--) tc.endSpan();

@@ -6,6 +6,7 @@ import dev.nestcheck.spec.DataType;
 import dev.nestcheck.spec.HwptFlags;
 import dev.nestcheck.spec.ObjectKind;
 import dev.nestcheck.spec.Op;
+import dev.nestcheck.spec.Outcome;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
 import dev.nestcheck.spec.Snapshot;
@@ -121,6 +122,17 @@ public final class OpGenerator {
     private int rolloversAtTarget;
     /** How often a goal's operation, drawn as steered, failed. */
     private int refusals;
+    /**
+     * The birth ({@link TestCase#birth()}) of every object, context and VM created in this case, by
+     * {@link #key}: references are drawn with {@link TestCase#pickRef}, so that the shrinker can delete
+     * an unrelated earlier step and still point later steps at the same objects (issue 13 item 6).
+     */
+    private final Map<Long, Long> births = new java.util.HashMap<>();
+    /** The birth of the step being drawn, stored for what it creates in {@link #observe(Op, Outcome)}. */
+    private long stepBirth;
+
+    /** Reference scopes besides a context's object IDs (which use the context number, always positive). */
+    private static final int CONTEXTS = -1, VMS = -2, DEVICES = -3;
 
     /**
      * @param kvmFocus drawn once per sequence, before its first step (one in four favours KVM
@@ -137,7 +149,47 @@ public final class OpGenerator {
         this.commands = new CommandGenerator();
     }
 
-    /** Tells the generator what an operation returned, so it knows how many contexts and VMs exist. */
+    /**
+     * Tells the generator what an operation returned: how many contexts and VMs exist, and the birth of
+     * what it created (for references that survive the deletion of earlier steps).
+     */
+    public void observe(Op op, Outcome out) {
+        observe(op, out.isOk());
+        if (!out.isOk()) return;
+        int id = (int) out.value();
+        if (op instanceof Op.Open) births.put(key(CONTEXTS, id), stepBirth);
+        else if (op instanceof Op.KvmVmCreate) births.put(key(VMS, id), stepBirth);
+        else if (op instanceof Op.Bind || op instanceof Op.IoasAlloc || op instanceof Op.HwptAlloc
+                || op instanceof Op.ViommuAlloc || op instanceof Op.VdeviceAlloc)
+            births.put(key(ctxOf(op), id), stepBirth);
+    }
+
+    private static long key(int scope, int id) {
+        return (long) scope << 32 | (id & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * A reference to one of {@code items} (IDs in {@code scope}: a context number, or CONTEXTS, VMS,
+     * DEVICES), preferring {@code preferred} as {@link #pick(TestCase, List, Object)} does when a goal
+     * steers; otherwise drawn with its birth, so that a shrunk case still refers to the same object.
+     * Either way one draw of an index, so a preference never changes the shape of the choices.
+     */
+    private int ref(TestCase tc, int scope, List<Integer> items, Integer preferred) {
+        if (preferred != null && items.size() > 1 && items.contains(preferred)) return pick(tc, items, preferred);
+        return tc.pickRef(items, id -> scope == DEVICES ? -2L - id : births.getOrDefault(key(scope, id), -1L));
+    }
+
+    /**
+     * Exploration: the generator's state that shapes later draws (what was opened and created, the
+     * profile and the goal's progress); births are left out (they only guide the shrinker).
+     */
+    public Object stateFingerprint() {
+        return java.util.Arrays.asList(profile.kvmFocus(), profile.goal(), java.util.Arrays.toString(profile.swarm()),
+                contextsOpened, vmsCreated, goalReached, rolloversAtDestroy, String.valueOf(target), milestone,
+                rolloversAtTarget, refusals);
+    }
+
+    /** Tells the generator whether an operation succeeded, so it knows how many contexts and VMs exist. */
     public void observe(Op op, boolean ok) {
         if (ok && op instanceof Op.Open) contextsOpened++;
         if (ok && op instanceof Op.KvmVmCreate) vmsCreated++;
@@ -150,6 +202,7 @@ public final class OpGenerator {
     }
 
     public Op next(TestCase tc, Snapshot s) {
+        stepBirth = tc.birth();
         Op goalOp = steer(s);
         Kind wanted = goalOp == null ? null : kindOf(goalOp);
         Kind kind = Kind.values()[tc.pickWeighted(weights(s, wanted))];
@@ -364,9 +417,9 @@ public final class OpGenerator {
             Census census = census(s);
             for (int c : open)
                 if ((census.kindMask.getOrDefault(c, 0) & 1 << needs.ordinal()) != 0) fit.add(c);
-            if (!fit.isEmpty()) return pick(tc, fit, wanted);
+            if (!fit.isEmpty()) return ref(tc, CONTEXTS, fit, wanted);
         }
-        return pick(tc, open, wanted);
+        return ref(tc, CONTEXTS, open, wanted);
     }
 
     /** The object kind an operation of this kind needs in its context to be valid, if any. */
@@ -683,7 +736,7 @@ public final class OpGenerator {
     /** As {@link #idOf(TestCase, Snapshot, int, ObjectKind)}, preferring {@code wanted} (0: nothing). */
     int idOf(TestCase tc, Snapshot s, int ctx, ObjectKind kind, int wanted) {
         List<Integer> ids = ids(s, ctx, kind);
-        return ids.isEmpty() ? anyId(tc, s, ctx) : pick(tc, ids, wanted == 0 ? null : wanted);
+        return ids.isEmpty() ? anyId(tc, s, ctx) : ref(tc, ctx, ids, wanted == 0 ? null : wanted);
     }
 
     /** Any ID: live, tombstoned or never used; now and then an edge of the u32 ID field. */
@@ -712,7 +765,7 @@ public final class OpGenerator {
 
     private int liveId(TestCase tc, Snapshot s, int ctx) {
         List<Integer> ids = new ArrayList<>(objects(s, ctx).keySet());
-        return ids.isEmpty() ? anyId(tc, s, ctx) : pick(tc, ids, target instanceof Op.Destroy ? ((Op.Destroy) target).id() : null);
+        return ids.isEmpty() ? anyId(tc, s, ctx) : ref(tc, ctx, ids, target instanceof Op.Destroy ? ((Op.Destroy) target).id() : null);
     }
 
     private static boolean isTranslate(Snapshot.Obj h) {
@@ -728,7 +781,7 @@ public final class OpGenerator {
             return new Op.Bind(ctx, tc.pick(bound));
         }
         return new Op.Bind(ctx, free.isEmpty() ? tc.between(0, platform.devices().size() - 1)
-                : pick(tc, free, target instanceof Op.Bind ? ((Op.Bind) target).device() : null));
+                : ref(tc, DEVICES, free, target instanceof Op.Bind ? ((Op.Bind) target).device() : null));
     }
 
     /** The SMMU a DEVICE object's device sits behind, or -1. */
@@ -780,12 +833,12 @@ public final class OpGenerator {
         objects(s, ctx).forEach((id, o) -> {
             if (o.kind() == ObjectKind.HWPT_PAGING && o.nestParent()) parents.add(id);
         });
-        int hwpt = parents.isEmpty() ? idOf(tc, s, ctx, ObjectKind.HWPT_PAGING) : pick(tc, parents, t == null ? null : t.hwpt());
+        int hwpt = parents.isEmpty() ? idOf(tc, s, ctx, ObjectKind.HWPT_PAGING) : ref(tc, ctx, parents, t == null ? null : t.hwpt());
         Snapshot.Obj parent = objects(s, ctx).get(hwpt);
         List<Integer> same = new ArrayList<>();
         for (int d : ids(s, ctx, ObjectKind.DEVICE))
             if (parent != null && smmuOfDevice(s, ctx, d) == parent.smmu()) same.add(d);
-        int dev = same.isEmpty() ? idOf(tc, s, ctx, ObjectKind.DEVICE) : pick(tc, same, t == null ? null : t.dev());
+        int dev = same.isEmpty() ? idOf(tc, s, ctx, ObjectKind.DEVICE) : ref(tc, ctx, same, t == null ? null : t.dev());
         if (!invalid) return new Op.ViommuAlloc(ctx, dev, hwpt, "ARM_SMMUV3");
         switch (tc.between(0, 4)) {
             case 0: return new Op.ViommuAlloc(ctx, dev, hwpt, tc.bool() ? "DEFAULT" : "TEGRA241_CMDQV");
@@ -803,7 +856,7 @@ public final class OpGenerator {
         List<Integer> sameSmmu = new ArrayList<>();
         for (int d : ids(s, ctx, ObjectKind.DEVICE))
             if (smmuOfDevice(s, ctx, d) == smmu) sameSmmu.add(d);
-        int dev = sameSmmu.isEmpty() ? idOf(tc, s, ctx, ObjectKind.DEVICE) : pick(tc, sameSmmu, t == null ? null : t.dev());
+        int dev = sameSmmu.isEmpty() ? idOf(tc, s, ctx, ObjectKind.DEVICE) : ref(tc, ctx, sameSmmu, t == null ? null : t.dev());
         if (!invalid) {
             int prefer = t != null ? Vste.eats(t.data())
                     : profile.goal() == Goal.VDEVICE_GONE || profile.goal() == Goal.UNMAP_HEAVY ? Vste.TRANSLATE : Vste.ANY;
@@ -831,7 +884,7 @@ public final class OpGenerator {
             if (smmuOfDevice(s, ctx, d) == smmu && !hasVdevice(s, ctx, d)) candidates.add(d);
         long virtId = virtId(tc, t == null ? -1 : t.virtId());
         if (!invalid && !candidates.isEmpty())
-            return new Op.VdeviceAlloc(ctx, viommu, pick(tc, candidates, t == null ? null : t.dev()), virtId);
+            return new Op.VdeviceAlloc(ctx, viommu, ref(tc, ctx, candidates, t == null ? null : t.dev()), virtId);
         switch (tc.between(0, 1)) {
             case 0: return new Op.VdeviceAlloc(ctx, viommu, idOf(tc, s, ctx, ObjectKind.DEVICE), virtId);
             default: return new Op.VdeviceAlloc(ctx, anyId(tc, s, ctx), idOf(tc, s, ctx, ObjectKind.DEVICE), virtId);
@@ -890,7 +943,7 @@ public final class OpGenerator {
         int kind = wanted == null ? tc.pickWeighted(Math.max(1, paging.size()), Math.max(1, nested.size()))
                 : tc.pickWeighted(wantNested ? 1 : 9, wantNested ? 9 : 1);
         List<Integer> from = kind == 0 ? (paging.isEmpty() ? nested : paging) : (nested.isEmpty() ? paging : nested);
-        int hwpt = pick(tc, from, wanted);
+        int hwpt = ref(tc, ctx, from, wanted);
         return new Op.Attach(ctx, dev, hwpt);
     }
 
@@ -898,7 +951,7 @@ public final class OpGenerator {
     private int vm(TestCase tc, Snapshot s, boolean invalid, int wanted) {
         List<Integer> vms = new ArrayList<>(new TreeMap<>(s.kvm().vms()).keySet());
         if (invalid || vms.isEmpty()) return tc.between(0, vmsCreated + 1);
-        return pick(tc, vms, wanted == 0 ? null : wanted);
+        return ref(tc, VMS, vms, wanted == 0 ? null : wanted);
     }
 
     /** A CPU (preferring {@code wanted}, -1: none), or when invalid one beyond the platform's or a u32 edge. */

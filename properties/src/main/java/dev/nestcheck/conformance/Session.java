@@ -75,6 +75,21 @@ public final class Session {
         return platform;
     }
 
+    /**
+     * Exploration (issue 13 item 7): everything the rest of a case depends on, on every side: the model's
+     * and the implementation's whole state ({@link NestingImplementation#stateFingerprint()}, hidden
+     * cursors included), the VMID renaming bound so far and the previous batches (the comparator), and
+     * the shadow TLB, mappings and ATC of the invariants. Null when the implementation gives no
+     * fingerprint: then nothing is pruned. What only labels statistics is left out.
+     */
+    public Object stateFingerprint() {
+        Object m = model.stateFingerprint();
+        Object i = m == null ? null : impl.stateFingerprint();
+        if (i == null) return null;
+        return List.of(m, i, dev.nestcheck.spec.StateFingerprint.of(comparator),
+                dev.nestcheck.spec.StateFingerprint.of(invariants), dev.nestcheck.spec.StateFingerprint.of(requirement));
+    }
+
     /** The model's state now: generators draw the next operation from it. */
     public Snapshot modelSnapshot() {
         return modelSnapshot;

@@ -122,6 +122,14 @@ public final class TimeoutGuard implements NestingImplementation, AutoCloseable 
         return worker.await(single, 0, timeoutNanos, "snapshot()", this);
     }
 
+    /** The guarded implementation's fingerprint (exploration), under the same timeout. */
+    @Override
+    public Object stateFingerprint() {
+        checkNotHung("stateFingerprint()");
+        Chain single = worker.post(timeoutNanos, this, delegate::stateFingerprint);
+        return worker.await(single, 0, timeoutNanos, "stateFingerprint()", this);
+    }
+
     /** Stops the worker thread if this guard owns it; later calls fail. Idempotent. */
     @Override
     public void close() {

@@ -163,6 +163,7 @@ public final class Engine {
                 break;
             case PRUNED:
                 pruned++;
+                statistics.record(tc.labels()); // its steps ran up to the state already explored
                 break;
             default:
                 break;

@@ -766,6 +766,11 @@ public final class TestCase {
         }
     }
 
+    /** Whether this case belongs to an exhaustive exploration, where {@link #completeFingerprint} prunes. */
+    public boolean exploring() {
+        return fingerprints != null;
+    }
+
     /** True only while the engine re-runs the minimal failing case (or a replay) to build the report. */
     public boolean isFinal() {
         return finalRun;

@@ -104,6 +104,17 @@ class MainTest {
     // ------------------------------------------------------------------ exit code 1, reports
 
     @Test
+    void aReplayTokenNamesItsPolicy(@TempDir Path dir) {
+        Run r = run("check", "--impl", "broken-vmid-zero", "--policy", "VIOMMU", "--tries", "200", "--seed", "1",
+                "--report", dir.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay (nc1\\.[A-Za-z0-9_-]+)").matcher(r.out().replace("\\\n", ""));
+        assertThat(m.find()).as(r.toString()).isTrue();
+        Run again = run("replay", m.group(1), "--impl", "broken-vmid-zero");   // no --policy: the token has it
+        assertThat(again.code()).as(again.toString()).isEqualTo(ExitCode.COUNTEREXAMPLE);
+        assertThat(again.out()).contains("policy VIOMMU");
+    }
+
+    @Test
     void aBrokenImplementationGivesACounterexampleReportThatReplays(@TempDir Path dir) throws IOException {
         Run r = run("check", "--impl", "broken-vmid-zero", "--policy", "S2_PARENT", "--tries", "200", "--seed", "1",
                 "--report", dir.toString());

@@ -45,6 +45,29 @@ class TckReportTest {
     void clear() {
         System.clearProperty("nestcheck.reports");
         System.clearProperty("nestcheck.seed");
+        System.clearProperty("nestcheck.replay");
+    }
+
+    @Test
+    void aReplayTokenRunsItsOwnPolicyAndSkipsTheOthers(@TempDir Path dir) {
+        System.setProperty("nestcheck.reports", dir.toString());
+        System.setProperty("nestcheck.seed", "2");
+        BrokenByName tck = new BrokenByName();
+        tck.findProvider();
+        AssertionError found = catchThrowableOfType(AssertionError.class, tck::policy_VIOMMU_conformsToTheModel);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-Dnestcheck\\.replay=(nc1\\.[A-Za-z0-9_-]+)")
+                .matcher(found.getMessage().replace("\\\n", "")); // as the shell joins a pasted command
+        assertThat(m.find()).as(found.getMessage()).isTrue();
+        System.clearProperty("nestcheck.seed");
+        System.setProperty("nestcheck.replay", m.group(1));
+        // the whole class with the token (-Dtest=Class): its own policy fails again, the others are skipped
+        assertThatThrownBy(tck::policy_ICTX_conformsToTheModel)
+                .isInstanceOf(org.opentest4j.TestAbortedException.class)
+                .hasMessageContaining("policy VIOMMU, not ICTX");
+        assertThatThrownBy(tck::policy_S2_PARENT_conformsToTheModel)
+                .isInstanceOf(org.opentest4j.TestAbortedException.class);
+        assertThat(catchThrowableOfType(AssertionError.class, tck::policy_VIOMMU_conformsToTheModel).getMessage())
+                .contains("What differs at step");
     }
 
     @Test

@@ -150,10 +150,10 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
     /** TLB-1: per SMMU, the VMIDs that may have cached entries. */
     private final List<TreeSet<Integer>> tlb = new ArrayList<>();
     private final KvmVmids kvm;
-    /** OBS-1: the commands the current operation issued, in order. */
-    private final List<Issued> issued = new ArrayList<>();
+    /** OBS-1: the commands the current operation issued, in order (transient: not state between operations). */
+    private final transient List<Issued> issued = new ArrayList<>();
     /** S2INV-3, VMID-5: the (SMMU, VMID) pairs whose last-user flush the current operation issued. */
-    private final Set<List<Integer>> lastUserFlushed = new java.util.HashSet<>();
+    private final transient Set<List<Integer>> lastUserFlushed = new java.util.HashSet<>();
 
     public ReferenceModel(Platform platform) {
         this.platform = platform;
@@ -1032,6 +1032,12 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
     }
 
     // ---------------------------------------------------------------- OBS
+
+    /** Exploration prunes on the whole state, hidden cursors included (see the contract). */
+    @Override
+    public Object stateFingerprint() {
+        return dev.nestcheck.spec.StateFingerprint.of(this);
+    }
 
     /** OBS-2, OBS-4 (IOAS areas). Bindings are found in one pass over the objects. */
     @Override

@@ -40,4 +40,17 @@ public interface NestingImplementation {
 
     /** The observable state now (OBS-2). */
     Snapshot snapshot();
+
+    /**
+     * Optional, for exhaustive exploration ({@code nestcheck explore}): a value (with {@code equals} and
+     * {@code hashCode}) that is equal for two states only if every later operation gives the same
+     * outcome and snapshot from either: the snapshot is not enough, because hidden state shapes the
+     * future (the next object ID, a KVM allocator's cursor, generation and per-CPU reservations).
+     * Exploration then skips a sequence that reaches a state already explored. Return null (the
+     * default) and nothing is pruned: slower, never wrong. A deterministic implementation that keeps
+     * its whole state in Java fields may return {@link StateFingerprint#of StateFingerprint.of(this)}.
+     */
+    default Object stateFingerprint() {
+        return null;
+    }
 }
