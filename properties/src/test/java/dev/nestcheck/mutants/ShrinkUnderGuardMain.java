@@ -28,9 +28,9 @@ import java.util.function.Function;
  * the attempts per mutant. Not a test (it takes minutes); run it on purpose, from the repository root:
  *
  * <pre>
- * mvn -q -o -DskipTests package -pl properties -am
- * mvn -q -o -pl properties dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- * java -cp properties/target/test-classes:properties/target/classes:$(cat /tmp/cp.txt) \
+ * mvn -q -o -DskipTests package -pl properties -am      # the CLI jar carries every runtime dependency
+ * mvn -q -o test-compile -pl properties -am
+ * java -cp properties/target/test-classes:properties/target/nestcheck-cli.jar \
  *     dev.nestcheck.mutants.ShrinkUnderGuardMain [--seeds 30] [--first-seed 1] [--tries 1000] [--only A,B] [--modes perRun,perOperation,none]
  * </pre>
  *
