@@ -200,7 +200,7 @@ public final class Failure {
         if (caseIndex >= 0) {
             sb.append(", at case index ").append(caseIndex);
             if (settings.shardCount() > 1) {
-                sb.append(" (shard ").append(settings.shardIndex()).append('/').append(settings.shardCount()).append(')');
+                sb.append(" (shard ").append(settings.shardIndex() + 1).append('/').append(settings.shardCount()).append(')');
             }
         }
         sb.append(").\n\n");

@@ -167,7 +167,7 @@ public final class RunResult {
         String s = (settings.name() == null ? "property" : settings.name()) + ": "
                 + (passed() ? "passed" : "FAILED") + ", " + (settings.replay().isPresent() ? "replay"
                 : settings.mode().name().toLowerCase(Locale.ROOT)) + ", seed " + seed
-                + (settings.shardCount() > 1 ? ", shard " + settings.shardIndex() + "/" + settings.shardCount()
+                + (settings.shardCount() > 1 ? ", shard " + (settings.shardIndex() + 1) + "/" + settings.shardCount()
                 + " of case indices 0.." + (settings.tries() - 1) : "") + ", " + c.casesRun()
                 + (exhaustive ? " sequences run (" : " cases (") + c.valid() + " valid, " + c.rejected()
                 + " rejected, " + c.overruns() + " overruns" + (exhaustive ? ", " + c.pruned() + " pruned" : "")

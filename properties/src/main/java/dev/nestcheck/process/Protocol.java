@@ -160,7 +160,7 @@ public final class Protocol {
                 for (int j = 0; j < os.size(); j++) {
                     String ot = at + ".objects[" + j + "]";
                     JsonNode o = Json.obj(os.get(j), ot);
-                    Json.fields(o, ot + ".", Set.of("id", "kind", "ref", "smmu", "nestParent", "vste", "virtId", "device"),
+                    Json.fields(o, ot + ".", Set.of("id", "kind", "ref", "smmu", "nestParent", "vste", "virtId", "device", "areas"),
                             List.of("id", "kind"));
                     long v0 = 0, v1 = 0;
                     if (o.has("vste")) {
@@ -170,12 +170,26 @@ public final class Protocol {
                         v1 = Json.u64(v.get(1), ot + ".vste[1]");
                     }
                     int id = Json.integer(o.get("id"), ot + ".id");
+                    List<Snapshot.Area> areas = new ArrayList<>(); // OBS-4: an IOAS's mapped areas
+                    if (o.has("areas")) {
+                        JsonNode as = Json.array(o.get("areas"), ot + ".areas");
+                        for (int a = 0; a < as.size(); a++) {
+                            JsonNode pair = Json.array(as.get(a), ot + ".areas[" + a + "]");
+                            if (pair.size() != 2)
+                                throw new ProtocolViolation("\"" + ot + ".areas[" + a + "]\" must be [iova, pages]");
+                            long iova = Json.u64(pair.get(0), ot + ".areas[" + a + "][0]");
+                            long pages = Json.u64(pair.get(1), ot + ".areas[" + a + "][1]");
+                            if (pages < 1)
+                                throw new ProtocolViolation("\"" + ot + ".areas[" + a + "][1]\" must be at least 1 page");
+                            areas.add(new Snapshot.Area(iova, pages));
+                        }
+                    }
                     if (objects.put(id, new Snapshot.Obj(Json.enumValue(o.get("kind"), ot + ".kind", ObjectKind.class),
                             o.has("ref") ? Json.integer(o.get("ref"), ot + ".ref") : 0,
                             o.has("smmu") ? Json.integer(o.get("smmu"), ot + ".smmu") : -1,
                             o.has("nestParent") && Json.bool(o.get("nestParent"), ot + ".nestParent"), v0, v1,
                             o.has("virtId") ? Json.u64(o.get("virtId"), ot + ".virtId") : 0,
-                            o.has("device") ? Json.integer(o.get("device"), ot + ".device") : -1)) != null)
+                            o.has("device") ? Json.integer(o.get("device"), ot + ".device") : -1, areas)) != null)
                         throw new ProtocolViolation("\"" + at + "\" lists object " + id + " twice");
                 }
             }
@@ -281,6 +295,14 @@ public final class Protocol {
                     b.append(", \"vste\": [").append(Json.word(o.vste0())).append(", ").append(Json.word(o.vste1())).append(']');
                 if (o.virtId() != 0) b.append(", \"virtId\": ").append(Json.value(o.virtId()));
                 if (o.device() != -1) b.append(", \"device\": ").append(o.device());
+                if (!o.areas().isEmpty()) {
+                    b.append(", \"areas\": [");
+                    for (int a = 0; a < o.areas().size(); a++) {
+                        Snapshot.Area area = o.areas().get(a);
+                        b.append(a == 0 ? "[" : ", [").append(area.iova()).append(", ").append(area.pages()).append(']');
+                    }
+                    b.append(']');
+                }
                 b.append('}');
             }
             b.append("], \"tombstones\": ").append(new TreeSet<>(c.tombstones()).toString().replace(" ", ""));

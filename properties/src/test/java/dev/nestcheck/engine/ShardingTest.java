@@ -94,8 +94,8 @@ class ShardingTest {
         Failure f = shard.failure().orElseThrow();
         assertThat(f.caseIndex()).isEqualTo(k);
         assertThat(f.casesBeforeFailure()).isEqualTo(k / count + 1);
-        assertThat(f.report()).contains("at case index " + k + " (shard " + k % count + "/" + count + ")");
-        assertThat(shard.summary()).contains("shard " + k % count + "/4 of case indices 0..4999");
+        assertThat(f.report()).contains("at case index " + k + " (shard " + (k % count + 1) + "/" + count + ")");
+        assertThat(shard.summary()).contains("shard " + (k % count + 1) + "/4 of case indices 0..4999");
     }
 
     @Test

@@ -400,9 +400,9 @@ class TraceCodecTest {
         assertThat(((Op.HwptAlloc) TraceCodec.parse(base(String.format(line, "2147483652")), "t.json").steps().get(1).op()).flags())
                 .isEqualTo(0x8000_0004);
         assertThatThrownBy(() -> TraceCodec.parse(base(String.format(line, "4294967296")), "bad.json"))
-                .hasMessage("bad.json: step 1 (hwpt_alloc): \"flags\" must be an unsigned 32-bit integer (0 to 4294967295), got 4294967296");
+                .hasMessage("bad.json: step 2 (steps[1], hwpt_alloc): \"flags\" must be an unsigned 32-bit integer (0 to 4294967295), got 4294967296");
         assertThatThrownBy(() -> TraceCodec.parse(base(String.format(line, "-1")), "bad.json"))
-                .hasMessage("bad.json: step 1 (hwpt_alloc): \"flags\" must be an unsigned 32-bit integer (0 to 4294967295), got -1");
+                .hasMessage("bad.json: step 2 (steps[1], hwpt_alloc): \"flags\" must be an unsigned 32-bit integer (0 to 4294967295), got -1");
         assertThat(TraceCodec.write(new Trace(null, PLATFORM, List.of(Step.of(new Op.HwptAlloc(1, 1, 2, -1, DataType.NONE, null))))))
                 .contains("\"flags\": 4294967295");
     }
@@ -434,9 +434,9 @@ class TraceCodecTest {
         assertThat(t.steps().get(1).op()).isEqualTo(new Op.IoasMap(1, 2, -1L, 3));
         assertThat(t.steps().get(2).op()).isEqualTo(new Op.IoasUnmap(1, 2, 0, Op.IoasUnmap.ALL));
         assertThatThrownBy(() -> TraceCodec.parse(base("{\"op\": \"ioas_map\", \"ctx\": 1, \"ioas\": 2, \"iova\": 0}"), "bad.json"))
-                .hasMessage("bad.json: step 1 (ioas_map): missing field \"pages\"");
+                .hasMessage("bad.json: step 2 (steps[1], ioas_map): missing field \"pages\"");
         assertThatThrownBy(() -> TraceCodec.parse(base("{\"op\": \"ioas_unmap\", \"ctx\": 1, \"ioas\": 2, \"iova\": -1, \"pages\": 1}"),
-                "bad.json")).hasMessageStartingWith("bad.json: step 1 (ioas_unmap): \"iova\" must be");
+                "bad.json")).hasMessageStartingWith("bad.json: step 2 (steps[1], ioas_unmap): \"iova\" must be");
     }
 
     @Test
