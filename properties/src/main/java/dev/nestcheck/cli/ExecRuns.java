@@ -97,7 +97,8 @@ final class ExecRuns {
         long seed = c.seed != null ? c.seed : new SecureRandom().nextLong();
         int tries = c.budget.tries != null ? c.budget.tries : c.budget.time != null ? Integer.MAX_VALUE : CheckCommand.DEFAULT_TRIES;
         if (tries < 1) throw new UsageError("--tries must be at least 1, got " + tries);
-        Settings base = Settings.defaults().withSeed(seed).withTries(tries).withShrinkMaxTime(c.shrinkTime);
+        Settings base = Settings.defaults().withSeed(seed).withTries(tries).withShrinkMaxAttempts(c.shrinkAttempts)
+                .withShrinkMaxTime(c.shrinkTime);
         if (c.budget.time != null) base = base.withTimeBudget(c.budget.time.dividedBy(components.size()));
         if (shard != null) base = base.withShard(shard.index0(), shard.count());
         String budgetText = c.budget.time != null ? Args.duration(c.budget.time) + " in total" : tries + " tries per component";

@@ -109,10 +109,15 @@ final class Runs {
         }
         String text = CounterexampleText.text(cx);
         io.out().println(indent(text.substring(text.indexOf('\n') + 1)));   // the title is on the row already
-        if (f.shrinkStats().budgetExhausted())
-            io.out().println("  note:   shrinking stopped at " + (f.shrinkStats().end() == Failure.ShrinkEnd.TIME_LIMIT
-                    ? "its time limit (--shrink-time)" : "its attempt limit (" + r.run().settings().shrinkMaxAttempts()
-                    + " runs)") + " while still making progress; the sequence may not be minimal");
+        if (f.shrinkStats().end() == Failure.ShrinkEnd.TIME_LIMIT)   // the wall-clock safety net: says so, progress or not
+            io.out().println("  note:   shrinking stopped at the wall-clock safety net (--shrink-time "
+                    + Args.duration(r.run().settings().shrinkMaxTime()) + ") after " + f.shrinkStats().attempts()
+                    + " of " + r.run().settings().shrinkMaxAttempts() + " attempts" + (f.shrinkStats().stillProgressing()
+                    ? ", still making progress" : "") + ": how far it got depends on this machine's speed and load,"
+                    + " and the sequence may not be minimal");
+        else if (f.shrinkStats().budgetExhausted())
+            io.out().println("  note:   shrinking stopped at its attempt limit (--shrink-attempts "
+                    + r.run().settings().shrinkMaxAttempts() + ") while still making progress; the sequence may not be minimal");
         if (origin.seed() != null) io.out().println("  seed:   " + origin.seed());
         if (origin.command() == null) io.out().println("  token:  " + origin.replayToken());
         io.out().println("  replay: " + origin.replayCommand());

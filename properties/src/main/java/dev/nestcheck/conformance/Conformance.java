@@ -92,9 +92,32 @@ public final class Conformance {
                 settings);
     }
 
-    /** Runs a conformance property (one the caller keeps, e.g. to watch its step count) to a result. */
+    /**
+     * Runs a conformance property (one the caller keeps, e.g. to watch its step count) to a result.
+     * With a {@link TimeoutGuard#factory}, the whole run (search and shrinking) runs on one watched
+     * worker thread: one hand-off per run instead of one per operation ({@link TimeoutGuard}). A run
+     * that starts over after a hang must meet the same cases, so a random seed is fixed first (unless
+     * the failure database is in use, which only a random seed reads: that run is guarded per operation).
+     */
     public static Result run(ConformanceProperty property, Settings settings) {
-        RunResult run = Engine.run(property, settings);
+        RunResult run;
+        if (TimeoutGuard.guards(property.factory()) && (settings.seed().isPresent() || settings.database().isEmpty())) {
+            Settings fixed = settings.seed().isPresent() ? settings
+                    : settings.withSeed(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+            run = TimeoutGuard.runGuarded(new TimeoutGuard.GuardedRun<>() {
+                @Override
+                public RunResult run() {
+                    return Engine.run(property, fixed);
+                }
+
+                @Override
+                public void restart() {
+                    property.resetCounters();
+                }
+            });
+        } else {
+            run = Engine.run(property, settings);
+        }
         return new Result(property.policy(), run, property.stepsExecuted(), property.fanOut());
     }
 

@@ -84,6 +84,17 @@ public final class ConformanceProperty implements Property {
         });
     }
 
+    /** The implementation factory (guarded or not). */
+    Function<Platform, NestingImplementation> factory() {
+        return factory;
+    }
+
+    /** Forgets the counters: a guarded run starts over after a hang ({@link TimeoutGuard}), and only its last attempt counts. */
+    void resetCounters() {
+        for (LongAdder a : List.of(steps, unmapTlbis, unmappedPages, invalidatingUnmaps, unmapVmids)) a.reset();
+        tlbisPerPageSum.reset();
+    }
+
     /** Steps executed on both sides so far, over every case this property ran (a throughput counter). */
     public long stepsExecuted() {
         return steps.sum();
