@@ -71,6 +71,16 @@ final class ExecRuns {
         }
     }
 
+    /** The child's handshake, or null after one line on stderr saying why it failed (exit code 3 follows). */
+    private static Child.Handshake handshakeOrSay(Io io, ExecProvider provider) {
+        try {
+            return handshake(provider);
+        } catch (ChildFailed e) {
+            io.err().println("nestcheck: " + Main.oneLine("the implementation failed its handshake: " + e.getMessage()));
+            return null;
+        }
+    }
+
     /**
      * {@code check} of a child that implements components only; null when the implementation is
      * not such a child (the caller then checks the whole contract).
@@ -78,13 +88,8 @@ final class ExecRuns {
     static Integer componentCheck(Io io, CheckCommand c) {
         if (!ExecProvider.isExec(c.implementation.impl)) return null;
         ExecProvider provider = execProvider(c.implementation.impl, c.timeout);
-        Child.Handshake h;
-        try {
-            h = handshake(provider);
-        } catch (ChildFailed e) {
-            io.err().println("nestcheck: " + Main.oneLine("the implementation failed its handshake: " + e.getMessage()));
-            return ExitCode.CRASH;
-        }
+        Child.Handshake h = handshakeOrSay(io, provider);
+        if (h == null) return ExitCode.CRASH;
         if (h.implementsAll()) return null;
         if (c.platform != null)
             throw new UsageError("--platform does not apply to " + c.implementation.impl + ": it implements components " + h.components()
@@ -221,13 +226,8 @@ final class ExecRuns {
         ExecProvider provider = execProvider(impl, timeout);
         List<ComponentTrace> traces = new ArrayList<>();
         for (Path f : component) traces.add(ComponentTrace.read(f));
-        Child.Handshake h;
-        try {
-            h = handshake(provider);
-        } catch (ChildFailed e) {
-            io.err().println("nestcheck: " + Main.oneLine("the implementation failed its handshake: " + e.getMessage()));
-            return ExitCode.CRASH;
-        }
+        Child.Handshake h = handshakeOrSay(io, provider);
+        if (h == null) return ExitCode.CRASH;
         int worst = ExitCode.CONFORMANT, passed = 0;
         for (int i = 0; i < traces.size(); i++) {
             ComponentTrace t = traces.get(i);
