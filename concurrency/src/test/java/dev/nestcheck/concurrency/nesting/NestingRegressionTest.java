@@ -63,7 +63,11 @@ class NestingRegressionTest {
                 NestingConcurrency.Mode.MODEL_CHECKING);
         assertThat(f).isPresent();
         assertThat(f.get().kind()).isEqualTo(Finding.Kind.NOT_LINEARIZABLE);
-        assertThat(f.get().detail()).contains("T0: open() = ok 1", "T1: open() = ok 1");
+        // which race Lincheck's search meets first depends on the JVM (JDK 17: both opens return
+        // context 1; JDK 25: 2 and 1 but one context is lost); either is no sequential history
+        assertThat(f.get().detail()).contains("T0: open() = ok ", "T1: open() = ok ")
+                .satisfiesAnyOf(d -> assertThat(d).contains("T0: open() = ok 1", "T1: open() = ok 1"),
+                        d -> assertThat(d).contains("final snapshot: contexts: model [1, 2], impl [1]"));
         assertThat(f.get().interleaving()).contains("switch");
     }
 
