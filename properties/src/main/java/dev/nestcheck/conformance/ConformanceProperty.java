@@ -32,6 +32,7 @@ public final class ConformanceProperty implements Property {
     private final Platform fixedPlatform;
     private final String requirement;
     private final int maxSteps;
+    private final double wideShare;
     private final LongAdder steps = new LongAdder();
     private final LongAdder unmapTlbis = new LongAdder(), unmappedPages = new LongAdder(),
             invalidatingUnmaps = new LongAdder(), unmapVmids = new LongAdder();
@@ -39,11 +40,27 @@ public final class ConformanceProperty implements Property {
 
     public ConformanceProperty(Function<Platform, NestingImplementation> factory, Policy policy, Platform fixedPlatform,
                                String requirement, int maxSteps) {
+        this(factory, policy, fixedPlatform, requirement, maxSteps, PlatformGenerator.WIDE);
+    }
+
+    private ConformanceProperty(Function<Platform, NestingImplementation> factory, Policy policy, Platform fixedPlatform,
+                                String requirement, int maxSteps, double wideShare) {
         this.factory = factory;
         this.policy = policy;
         this.fixedPlatform = fixedPlatform;
         this.requirement = requirement;
         this.maxSteps = maxSteps;
+        this.wideShare = wideShare;
+    }
+
+    /**
+     * The same property with another share of realistic-width platforms among the drawn ones (default
+     * 0.01; 0 none, 1 all), for benchmarks that measure the two kinds of case apart. Its identity
+     * names the share, so its replay tokens are its own.
+     */
+    public ConformanceProperty withWideShare(double share) {
+        if (!(share >= 0 && share <= 1)) throw new IllegalArgumentException("a share is in [0, 1], got " + share);
+        return new ConformanceProperty(factory, policy, fixedPlatform, requirement, maxSteps, share);
     }
 
     public static ConformanceProperty of(ImplementationProvider provider, Policy policy) {
@@ -61,7 +78,8 @@ public final class ConformanceProperty implements Property {
      */
     @Override
     public String identity() {
-        return identity(policy, fixedPlatform, requirement);
+        return identity(policy, fixedPlatform, requirement)
+                + (wideShare == PlatformGenerator.WIDE ? "" : ", realistic platforms " + wideShare);
     }
 
     /** {@link #identity()} of the property these arguments would build, e.g. to tell a token's policy before a run. */
@@ -111,7 +129,7 @@ public final class ConformanceProperty implements Property {
         // a requirement search (the matrix) wants minimal counterexamples about the policy: small platforms only
         PlatformGenerator.Drawn drawn = fixedPlatform != null ? new PlatformGenerator.Drawn(fixedPlatform.withPolicy(policy),
                 fixedPlatform.devices().size() > 8)
-                : PlatformGenerator.drawWithWidth(tc, policy, requirement != null ? 0 : PlatformGenerator.WIDE);
+                : PlatformGenerator.drawWithWidth(tc, policy, requirement != null ? 0 : wideShare);
         Platform platform = drawn.platform();
         NestingImplementation impl;
         try {

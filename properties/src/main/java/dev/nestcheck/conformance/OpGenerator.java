@@ -443,7 +443,9 @@ public final class OpGenerator {
         final Map<Integer, Integer> kindMask = new java.util.HashMap<>();
         /** Per context, a bit per SMMU that holds one of its nest parents. */
         final Map<Integer, Long> parentSmmus = new java.util.HashMap<>();
-        final Map<Integer, TreeMap<Integer, Snapshot.Obj>> sorted = new java.util.HashMap<>();
+        final Map<Integer, ById> sorted = new java.util.HashMap<>();
+        /** Per context, per object kind, the IDs in increasing order. */
+        final Map<Integer, List<List<Integer>>> idsByKind = new java.util.HashMap<>();
         final java.util.Set<Integer> boundVms = new java.util.HashSet<>();
         boolean anyArea, unboundContext;
         int nestParents, contextWithoutParent;
@@ -472,11 +474,70 @@ public final class OpGenerator {
             contextWithoutParent = without == Integer.MAX_VALUE ? 0 : without;
         }
 
-        TreeMap<Integer, Snapshot.Obj> objects(int ctx) {
+        ById objects(int ctx) {
             return sorted.computeIfAbsent(ctx, k -> {
                 Snapshot.Context c = snapshot.contexts().get(k);
-                return c == null ? new TreeMap<>() : new TreeMap<>(c.objects());
+                return new ById(c == null ? Map.of() : c.objects());
             });
+        }
+
+        List<Integer> ids(int ctx, ObjectKind kind) {
+            return idsByKind.computeIfAbsent(ctx, k -> {
+                List<List<Integer>> out = new ArrayList<>();
+                for (int i = 0; i < ObjectKind.values().length; i++) out.add(new ArrayList<>());
+                objects(k).forEach((id, o) -> out.get(o.kind().ordinal()).add(id));
+                return out;
+            }).get(kind.ordinal());
+        }
+    }
+
+    /**
+     * A context's objects in ID order, read-only: the snapshot's own map, iterated through its keys
+     * sorted once (a copy into a sorted map cost more than the rest of the census on big platforms).
+     */
+    static final class ById extends java.util.AbstractMap<Integer, Snapshot.Obj> {
+        private final Map<Integer, Snapshot.Obj> objects;
+        private final Integer[] ids;
+
+        ById(Map<Integer, Snapshot.Obj> objects) {
+            this.objects = objects;
+            this.ids = objects.keySet().toArray(new Integer[0]);
+            java.util.Arrays.sort(ids);
+        }
+
+        @Override
+        public Snapshot.Obj get(Object id) {
+            return objects.get(id);
+        }
+
+        @Override
+        public boolean containsKey(Object id) {
+            return objects.containsKey(id);
+        }
+
+        @Override
+        public int size() {
+            return ids.length;
+        }
+
+        @Override
+        public void forEach(java.util.function.BiConsumer<? super Integer, ? super Snapshot.Obj> action) {
+            for (Integer id : ids) action.accept(id, objects.get(id));
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<Integer, Snapshot.Obj>> entrySet() {
+            return new java.util.AbstractSet<>() {
+                @Override
+                public int size() {
+                    return ids.length;
+                }
+
+                @Override
+                public java.util.Iterator<Map.Entry<Integer, Snapshot.Obj>> iterator() {
+                    return java.util.Arrays.stream(ids).map(id -> Map.entry(id, objects.get(id))).iterator();
+                }
+            };
         }
     }
 
@@ -718,8 +779,9 @@ public final class OpGenerator {
         return census(s).objects(ctx);
     }
 
-    /** IDs of the given kinds in a context, in increasing order. */
+    /** IDs of the given kinds in a context, in increasing order (a list the caller may change). */
     static List<Integer> ids(Snapshot s, int ctx, ObjectKind... kinds) {
+        if (kinds.length == 1) return new ArrayList<>(census(s).ids(ctx, kinds[0]));
         List<Integer> out = new ArrayList<>();
         objects(s, ctx).forEach((id, o) -> {
             for (ObjectKind k : kinds)

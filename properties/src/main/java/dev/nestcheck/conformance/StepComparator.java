@@ -10,7 +10,6 @@ import dev.nestcheck.spec.SteKind;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +58,36 @@ final class StepComparator {
             diffs.add("outcome: model " + model.brief() + ", impl " + impl.brief());
             rule(model.rule());
         }
-        for (int smmu = 0; smmu < platform.smmus().size(); smmu++)
-            compareCommands(smmu, onSmmu(model.issued(), smmu), onSmmu(impl.issued(), smmu), model.rule(), diffs);
+        if (!sameCommandsAsBound(model.issued(), impl.issued()))
+            for (int smmu = 0; smmu < platform.smmus().size(); smmu++)
+                compareCommands(smmu, onSmmu(model.issued(), smmu), onSmmu(impl.issued(), smmu), model.rule(), diffs);
         for (Issued i : impl.issued())
             if (i.smmu() < 0 || i.smmu() >= platform.smmus().size()) {
                 diffs.add("commands: impl issued " + i.cmd() + " to unknown smmu " + i.smmu());
                 rule("OBS-1");
             }
         return diffs;
+    }
+
+    /**
+     * The common case, without grouping or sorting: the same commands in the same order, each VMID
+     * already bound to the model's. Batch by batch these are then the same multisets, and comparing
+     * them would bind nothing new.
+     */
+    private boolean sameCommandsAsBound(List<Issued> model, List<Issued> impl) {
+        if (model.size() != impl.size()) return false;
+        for (int k = 0; k < model.size(); k++) {
+            Issued m = model.get(k), i = impl.get(k);
+            if (m.smmu() != i.smmu()) return false;
+            Cmd mc = m.cmd(), ic = i.cmd();
+            if (!mc.carriesVmid()) {
+                if (!mc.equals(ic)) return false;
+            } else if (!ic.carriesVmid() || !renaming.bound(i.smmu(), ic.vmid(), mc.vmid())
+                    || !mc.equals(ic.withVmid(mc.vmid()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void rule(String r) {
@@ -155,7 +176,7 @@ final class StepComparator {
                 }
             }
             if (match == null) return "impl VMID " + e.getKey() + " matches no VMID of the model's batch";
-            String clash = renaming.bind(smmu, e.getKey(), match, "smmu" + smmu + " commands");
+            String clash = renaming.bind(smmu, e.getKey(), match, () -> "smmu" + smmu + " commands");
             if (clash != null) return clash;
             pairs.put(e.getKey(), match);
         }
@@ -253,17 +274,18 @@ final class StepComparator {
         }
         for (int d = 0; d < model.devices().size(); d++) {
             Snapshot.Device m = model.devices().get(d), i = impl.devices().get(d);
-            String where = "device " + d;
             if (m.ctx() != i.ctx() || m.objectId() != i.objectId() || m.attached() != i.attached()) {
-                diffs.add(where + ": model " + Describe.device(m) + ", impl " + Describe.device(i));
+                diffs.add("device " + d + ": model " + Describe.device(m) + ", impl " + Describe.device(i));
                 continue;
             }
             Snapshot.Ste ms = m.ste(), is = i.ste();
             if (ms.kind() != is.kind() || ms.s1ContextPtr() != is.s1ContextPtr() || ms.ats() != is.ats()) {
-                diffs.add(where + " STE: model " + Describe.ste(ms) + ", impl " + Describe.ste(is));
+                diffs.add("device " + d + " STE: model " + Describe.ste(ms) + ", impl " + Describe.ste(is));
                 continue;
             }
-            String clash = renaming.bind(platform.device(d).smmu(), is.vmid(), ms.vmid(), where + " STE");
+            int smmu = platform.device(d).smmu(), device = d;
+            if (renaming.bound(smmu, is.vmid(), ms.vmid())) continue;
+            String clash = renaming.bind(smmu, is.vmid(), ms.vmid(), () -> "device " + device + " STE");
             if (clash != null) diffs.add(clash);
         }
     }
@@ -275,6 +297,10 @@ final class StepComparator {
             if (previousImpl[s] != null && previousImpl[s].equals(i) && previousModel[s].equals(m)) continue;
             previousModel[s] = m;
             previousImpl[s] = i;
+            if (sameAsBound(s, m, i)) {
+                renaming.retain(s, i, m);
+                continue;
+            }
             Map<Snapshot.Owner, Integer> mo = byOwner(m), io = byOwner(i);
             if (mo.size() != m.vmids().size() || io.size() != i.vmids().size())
                 diffs.add("smmu" + s + ": an owner holds two VMIDs: model " + m.vmids() + ", impl " + i.vmids());
@@ -283,7 +309,8 @@ final class StepComparator {
                 continue;
             }
             for (Map.Entry<Snapshot.Owner, Integer> e : mo.entrySet()) {
-                String clash = renaming.bind(s, io.get(e.getKey()), e.getValue(), "smmu" + s + " VMID of " + e.getKey());
+                int smmu = s;
+                String clash = renaming.bind(s, io.get(e.getKey()), e.getValue(), () -> "smmu" + smmu + " VMID of " + e.getKey());
                 if (clash != null) diffs.add(clash);
             }
             Set<Integer> renamedTlb = new TreeSet<>();
@@ -298,20 +325,56 @@ final class StepComparator {
             if (!renamedTlb.equals(new TreeSet<>(m.tlb())) && renamedTlb.size() == i.tlb().size())
                 diffs.add("smmu" + s + " TLB: model " + new TreeSet<>(m.tlb()) + ", impl " + new TreeSet<>(i.tlb())
                         + " (in model VMIDs: " + renamedTlb + ")");
-            renaming.retain(s, live(i), live(m));
+            renaming.retain(s, i, m);
         }
+    }
+
+    /**
+     * The common case, without maps of every owner: each impl VMID is bound to a model VMID with the
+     * same owner, or (a VMID new on both sides) unbound with an owner that exactly one unbound model
+     * VMID has; every impl TLB VMID stands for one in the model's TLB set; the sizes agree. The
+     * renaming is one-to-one, so the sides then match entry for entry and true is returned. Otherwise
+     * the full comparison finds and words the difference; the only pairs bound here are new owners
+     * matched one to one, which it binds too.
+     */
+    private boolean sameAsBound(int s, Snapshot.Smmu m, Snapshot.Smmu i) {
+        if (m.vmids().size() != i.vmids().size() || m.tlb().size() != i.tlb().size()) return false;
+        List<Map.Entry<Integer, Snapshot.Owner>> unbound = null;
+        for (Map.Entry<Integer, Snapshot.Owner> e : i.vmids().entrySet()) {
+            Integer mv = renaming.modelOf(s, e.getKey());
+            if (mv == null) {
+                if (unbound == null) unbound = new ArrayList<>();
+                unbound.add(e);
+            } else if (!e.getValue().equals(m.vmids().get(mv))) {
+                return false;
+            }
+        }
+        if (unbound != null) {
+            Map<Snapshot.Owner, Integer> newInModel = new HashMap<>();
+            m.vmids().forEach((v, o) -> {
+                if (renaming.implOf(s, v) == null) newInModel.merge(o, v, (a, b) -> 0); // 0: an owner twice
+            });
+            if (newInModel.size() != unbound.size()) return false;
+            int[] pairs = new int[2 * unbound.size()];
+            for (int k = 0; k < unbound.size(); k++) {
+                Integer mv = newInModel.remove(unbound.get(k).getValue());
+                if (mv == null || mv == 0) return false;
+                pairs[2 * k] = unbound.get(k).getKey();
+                pairs[2 * k + 1] = mv;
+            }
+            for (int k = 0; k < pairs.length; k += 2) renaming.bind(s, pairs[k], pairs[k + 1], () -> ""); // both unbound: no clash
+        }
+        for (int v : i.tlb()) {
+            Integer mv = renaming.modelOf(s, v);
+            if (mv == null || !m.tlb().contains(mv)) return false;
+        }
+        return true;
     }
 
     private static Map<Snapshot.Owner, Integer> byOwner(Snapshot.Smmu smmu) {
         Map<Snapshot.Owner, Integer> out = new HashMap<>();
         smmu.vmids().forEach((v, o) -> out.put(o, v));
         return out;
-    }
-
-    private static Set<Integer> live(Snapshot.Smmu smmu) {
-        Set<Integer> live = new HashSet<>(smmu.vmids().keySet());
-        live.addAll(smmu.tlb());
-        return live;
     }
 
     private static String describeKvm(Snapshot.Kvm kvm) {

@@ -1,8 +1,10 @@
 package dev.nestcheck.conformance;
 
+import dev.nestcheck.spec.Snapshot;
+
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * VMID-2 / OBS-3: the one consistent renaming of SMMU VMIDs, per SMMU, between an
@@ -31,10 +33,10 @@ final class VmidRenaming {
      * Binds impl value {@code impl} to model value {@code model} on an SMMU, or returns a
      * one-line reason why that contradicts the renaming so far (null when consistent).
      */
-    String bind(int smmu, int impl, int model, String where) {
+    String bind(int smmu, int impl, int model, Supplier<String> where) {
         if (impl == 0 || model == 0)
             return impl == model ? null
-                    : where + ": impl VMID " + impl + " where the model has VMID " + model + " (VMID 0 is never renamed)";
+                    : where.get() + ": impl VMID " + impl + " where the model has VMID " + model + " (VMID 0 is never renamed)";
         Integer m = implToModel[smmu].get(impl);
         Integer i = modelToImpl[smmu].get(model);
         if (m == null && i == null) {
@@ -44,9 +46,9 @@ final class VmidRenaming {
         }
         if (m != null && m == model) return null;
         if (m != null)
-            return where + ": impl VMID " + impl + " stands for model VMID " + m + " elsewhere but for model VMID "
+            return where.get() + ": impl VMID " + impl + " stands for model VMID " + m + " elsewhere but for model VMID "
                     + model + " here (smmu" + smmu + ")";
-        return where + ": model VMID " + model + " is impl VMID " + i + " elsewhere but impl VMID " + impl
+        return where.get() + ": model VMID " + model + " is impl VMID " + i + " elsewhere but impl VMID " + impl
                 + " here (smmu" + smmu + ")";
     }
 
@@ -60,12 +62,26 @@ final class VmidRenaming {
         return model == 0 ? Integer.valueOf(0) : modelToImpl[smmu].get(model);
     }
 
-    /** Forgets pairs whose values are live on neither side any more. */
-    void retain(int smmu, Set<Integer> liveImpl, Set<Integer> liveModel) {
+    /**
+     * Whether an impl value is bound to exactly this model value (0 to 0 always): a check that binds
+     * nothing, for comparisons that only confirm what the renaming already says.
+     */
+    boolean bound(int smmu, int impl, int model) {
+        if (impl == 0 || model == 0) return impl == model;
+        Integer m = implToModel[smmu].get(impl);
+        return m != null && m == model;
+    }
+
+    /** Forgets pairs whose values are live (an owner or in the TLB set) on neither side any more. */
+    void retain(int smmu, Snapshot.Smmu impl, Snapshot.Smmu model) {
         implToModel[smmu].entrySet().removeIf(e -> {
-            boolean dead = !liveImpl.contains(e.getKey()) && !liveModel.contains(e.getValue());
+            boolean dead = !live(impl, e.getKey()) && !live(model, e.getValue());
             if (dead) modelToImpl[smmu].remove(e.getValue());
             return dead;
         });
+    }
+
+    private static boolean live(Snapshot.Smmu smmu, Integer vmid) {
+        return smmu.vmids().containsKey(vmid) || smmu.tlb().contains(vmid);
     }
 }

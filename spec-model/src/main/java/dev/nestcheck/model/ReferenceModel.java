@@ -1039,28 +1039,33 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
         return dev.nestcheck.spec.StateFingerprint.of(this);
     }
 
-    /** OBS-2, OBS-4 (IOAS areas). Bindings are found in one pass over the objects. */
+    /**
+     * OBS-2, OBS-4 (IOAS areas). Bindings are found in one pass over the objects. The maps are built
+     * once, immutable (Snapshot copies any other kind): the harness takes a snapshot every step.
+     */
     @Override
+    @SuppressWarnings("unchecked")
     public Snapshot snapshot() {
-        TreeMap<Integer, Snapshot.Context> contextsOut = new TreeMap<>();
-        TreeMap<Integer, int[]> bound = new TreeMap<>(); // platform device → (ctx, DEVICE ID)
+        List<Map.Entry<Integer, Snapshot.Context>> contextsOut = new ArrayList<>();
+        int[][] bound = new int[platform.devices().size()][]; // platform device → (ctx, DEVICE ID)
         for (Ctx c : contexts.values()) {
-            Map<Integer, Snapshot.Obj> objects = new java.util.HashMap<>(); // copied by Snapshot.Context
+            List<Map.Entry<Integer, Snapshot.Obj>> objects = new ArrayList<>(c.objects.size());
             c.objects.forEach((id, o) -> {
-                objects.put(id, o.toSnapshot(c.areas.get(id)));
-                if (o.kind() == DEVICE) bound.put(o.device(), new int[] {c.number, id});
+                objects.add(Map.entry(id, o.toSnapshot(o.kind() == IOAS ? c.areas.get(id) : null)));
+                if (o.kind() == DEVICE) bound[o.device()] = new int[] {c.number, id};
             });
-            contextsOut.put(c.number, new Snapshot.Context(objects, c.tombstones, c.vm));
+            contextsOut.add(Map.entry(c.number,
+                    new Snapshot.Context(Map.ofEntries(objects.toArray(new Map.Entry[0])), c.tombstones, c.vm)));
         }
         List<Snapshot.Device> devices = new ArrayList<>();
         for (int d = 0; d < platform.devices().size(); d++) {
-            int[] b = bound.getOrDefault(d, new int[2]);
+            int[] b = bound[d] == null ? new int[2] : bound[d];
             Attachment att = attachments.get(d);
             devices.add(new Snapshot.Device(b[0], b[1], att == null ? 0 : att.hwpt(), ste(d)));
         }
         List<Snapshot.Smmu> smmus = new ArrayList<>();
         for (int s = 0; s < platform.smmus().size(); s++)
             smmus.add(new Snapshot.Smmu(vmids.get(s), tlb.get(s)));
-        return new Snapshot(contextsOut, devices, smmus, kvm.snapshot());
+        return new Snapshot(Map.ofEntries(contextsOut.toArray(new Map.Entry[0])), devices, smmus, kvm.snapshot());
     }
 }
