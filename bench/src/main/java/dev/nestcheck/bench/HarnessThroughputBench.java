@@ -1,6 +1,7 @@
 package dev.nestcheck.bench;
 
 import dev.nestcheck.conformance.Conformance;
+import dev.nestcheck.conformance.ConformanceProperty;
 import dev.nestcheck.conformance.Implementations;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.spec.ImplementationProvider;
@@ -26,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * implementation against the model, with its own seed (thread index and invocation count), so
  * workers never share a case. The {@code steps} column is steps per second (the harness's own
  * counter, closing steps included), summed over threads; divide {@code allCores} by the thread
- * count for the per-core figure.
+ * count for the per-core figure. {@code wideShare} is the share of realistic-width platforms among
+ * the drawn ones (0.01 as in a check; {@code -p wideShare=0,1} measures the two kinds apart: a
+ * realistic case runs about a thousand steps on a state of hundreds of objects, a small one tens).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -40,6 +43,9 @@ public class HarnessThroughputBench {
 
     @Param({"optimized"})
     public String impl;
+
+    @Param({"0.01"})
+    public double wideShare;
 
     ImplementationProvider provider;
     Policy pol;
@@ -66,7 +72,7 @@ public class HarnessThroughputBench {
 
     private void run(Worker w) {
         Settings s = Settings.defaults().withSeed(w.seed++).withTries(tries);
-        Conformance.Result r = Conformance.check(provider::create, pol, s);
+        Conformance.Result r = Conformance.run(ConformanceProperty.of(provider, pol).withWideShare(wideShare), s);
         if (!r.passed()) throw new IllegalStateException("conformance failed during the benchmark: " + r.run().message());
         w.steps += r.steps();
         w.cases += r.run().casesRun();

@@ -409,7 +409,7 @@ public final class OpGenerator {
                 if (!s.contexts().containsKey(c)) gone.add(c);
             return tc.pick(gone);
         }
-        List<Integer> open = new ArrayList<>(new TreeMap<>(s.contexts()).keySet());
+        List<Integer> open = new ArrayList<>(census(s).contextIds());
         Integer wanted = target == null ? null : ctxOf(target);
         ObjectKind needs = needs(kind);
         if (needs != null) {
@@ -472,6 +472,26 @@ public final class OpGenerator {
                 else boundVms.add(c.getValue().kvmVm());
             }
             contextWithoutParent = without == Integer.MAX_VALUE ? 0 : without;
+        }
+
+        private List<Integer> contextIds, vmIds;
+
+        /** The open contexts in increasing order (do not modify). */
+        List<Integer> contextIds() {
+            if (contextIds == null) contextIds = sortedKeys(snapshot.contexts());
+            return contextIds;
+        }
+
+        /** The live KVM VMs in increasing order (do not modify). */
+        List<Integer> vmIds() {
+            if (vmIds == null) vmIds = sortedKeys(snapshot.kvm().vms());
+            return vmIds;
+        }
+
+        private static List<Integer> sortedKeys(Map<Integer, ?> map) {
+            Integer[] keys = map.keySet().toArray(new Integer[0]);
+            java.util.Arrays.sort(keys);
+            return List.of(keys);
         }
 
         ById objects(int ctx) {
@@ -557,7 +577,7 @@ public final class OpGenerator {
         if (target < 0) return null;
         boolean perContext = platform.policy() == Policy.ICTX || platform.policy() == Policy.KVM_PINNED;
         int ctx = 0;
-        for (int c : new TreeMap<>(s.contexts()).keySet()) {
+        for (int c : census(s).contextIds()) {
             if (!perContext || !hasParentOn(s, c, target)) {
                 ctx = c;
                 break;
@@ -567,7 +587,7 @@ public final class OpGenerator {
         Snapshot.Context c = s.contexts().get(ctx);
         if (platform.policy() == Policy.KVM_PINNED && c.kvmVm() == 0) {
             Census census = census(s);
-            for (int vm : new TreeMap<>(s.kvm().vms()).keySet())
+            for (int vm : census(s).vmIds())
                 if (!census.boundVms.contains(vm)) return new Op.KvmBind(ctx, vm);
             return new Op.KvmVmCreate();
         }
@@ -608,7 +628,7 @@ public final class OpGenerator {
      */
     private Op vdeviceGoneStep(Snapshot s) {
         if (s.contexts().isEmpty()) return new Op.Open();
-        int ctx = new TreeMap<>(s.contexts()).firstKey();
+        int ctx = census(s).contextIds().get(0);
         Op kvm = kvmBindingFor(s, ctx);
         if (kvm != null) return kvm;
         List<Integer> devs = ids(s, ctx, ObjectKind.DEVICE);
@@ -682,7 +702,7 @@ public final class OpGenerator {
     private Op kvmBindingFor(Snapshot s, int ctx) {
         if (platform.policy() != Policy.KVM_PINNED || s.contexts().get(ctx).kvmVm() != 0) return null;
         Census census = census(s);
-        for (int vm : new TreeMap<>(s.kvm().vms()).keySet())
+        for (int vm : census(s).vmIds())
             if (!census.boundVms.contains(vm)) return new Op.KvmBind(ctx, vm);
         return new Op.KvmVmCreate();
     }
@@ -697,7 +717,7 @@ public final class OpGenerator {
      */
     private Op unmapHeavyStep(Snapshot s) {
         if (s.contexts().isEmpty()) return new Op.Open();
-        int ctx = new TreeMap<>(s.contexts()).firstKey();
+        int ctx = census(s).contextIds().get(0);
         Op kvm = kvmBindingFor(s, ctx);
         if (kvm != null) return kvm;
         List<Integer> devs = ids(s, ctx, ObjectKind.DEVICE);
@@ -1011,7 +1031,7 @@ public final class OpGenerator {
 
     /** A VM (preferring {@code wanted}, 0: none), or when invalid any VM number, destroyed or never created. */
     private int vm(TestCase tc, Snapshot s, boolean invalid, int wanted) {
-        List<Integer> vms = new ArrayList<>(new TreeMap<>(s.kvm().vms()).keySet());
+        List<Integer> vms = new ArrayList<>(census(s).vmIds());
         if (invalid || vms.isEmpty()) return tc.between(0, vmsCreated + 1);
         return ref(tc, VMS, vms, wanted == 0 ? null : wanted);
     }

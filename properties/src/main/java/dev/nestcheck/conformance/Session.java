@@ -346,7 +346,8 @@ public final class Session {
         for (int s = 0; s < platform.smmus().size(); s++) {
             Map<Integer, Snapshot.Owner> was = before.smmus().get(s).vmids();
             for (Map.Entry<Integer, Snapshot.Owner> e : modelSnapshot.smmus().get(s).vmids().entrySet()) {
-                if (e.getValue().equals(was.get(e.getKey()))) continue;
+                Snapshot.Owner previous = was.get(e.getKey());
+                if (e.getValue() == previous || e.getValue().equals(previous)) continue; // the model keeps its owners: mostly the same object
                 labels.label("exercised", "VMID-4");
                 labels.label("exercised", "VMID-2");
                 if (!vmidsEverUsed.add(List.of(s, e.getKey()))) labels.label("exercised", "TLB-3");
