@@ -8,10 +8,13 @@ import dev.nestcheck.spec.Outcome;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
 import dev.nestcheck.spec.SmmuSpec;
+import dev.nestcheck.spec.Snapshot;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,5 +81,51 @@ class StepComparatorTest {
     @Test
     void issuedRulesAreKeptOutOfEquality() {
         assertThat(new Issued(0, SYNC, "S2INV-2")).isEqualTo(new Issued(0, SYNC, null)).hasSameHashCodeAs(new Issued(0, SYNC));
+    }
+
+    private static Snapshot.Owner parent(int id) {
+        return new Snapshot.Owner(Snapshot.OwnerKind.HWPT, 1, id);
+    }
+
+    /** A snapshot whose only content is smmu0's VMIDs and TLB set. */
+    private static Snapshot smmu0(Map<Integer, Snapshot.Owner> vmids, Set<Integer> tlb) {
+        Snapshot.Device none = new Snapshot.Device(0, 0, 0, Snapshot.Ste.ABORT);
+        return new Snapshot(Map.of(), List.of(none, none), List.of(new Snapshot.Smmu(vmids, tlb), new Snapshot.Smmu(Map.of(), Set.of())),
+                new Snapshot.Kvm(Map.of(), List.of(0), 0));
+    }
+
+    @Test
+    void poolsAreMatchedOwnerByOwnerThroughTheRenamingAsTheyGrowAndShrink() {
+        StepComparator c = new StepComparator(PLATFORM);
+        assertThat(c.compareSnapshots(smmu0(Map.of(1, parent(2)), Set.of(1)), smmu0(Map.of(7, parent(2)), Set.of(7)), "HWPT-2"))
+                .isEmpty();
+        // a new owner on both sides binds its pair; the old pair still holds
+        assertThat(c.compareSnapshots(smmu0(Map.of(1, parent(2), 2, parent(3)), Set.of(1, 2)),
+                smmu0(Map.of(7, parent(2), 3, parent(3)), Set.of(7, 3)), "HWPT-2")).isEmpty();
+        assertThat(c.compareOutcomes(ok(0, Cmd.tlbiS12Vmall(2), 0, SYNC), ok(0, Cmd.tlbiS12Vmall(3), 0, SYNC))).isEmpty();
+        // the TLB set is read through the renaming: impl 3 stands for model 2, not 1
+        assertThat(c.compareSnapshots(smmu0(Map.of(1, parent(2), 2, parent(3)), Set.of(1)),
+                smmu0(Map.of(7, parent(2), 3, parent(3)), Set.of(3)), "HWPT-2")).singleElement().asString().contains("TLB");
+        // released on both sides and out of both TLBs: the pair is forgotten, so 7 may stand for 5 later
+        assertThat(c.compareSnapshots(smmu0(Map.of(2, parent(3)), Set.of()), smmu0(Map.of(3, parent(3)), Set.of()), "OBJ-3"))
+                .isEmpty();
+        assertThat(c.compareSnapshots(smmu0(Map.of(2, parent(3), 5, parent(4)), Set.of()),
+                smmu0(Map.of(3, parent(3), 7, parent(4)), Set.of()), "HWPT-2")).isEmpty();
+    }
+
+    @Test
+    void twoOwnersTradingVmidsAreADifference() {
+        StepComparator c = new StepComparator(PLATFORM);
+        assertThat(c.compareSnapshots(smmu0(Map.of(1, parent(2), 2, parent(3)), Set.of()),
+                smmu0(Map.of(7, parent(2), 3, parent(3)), Set.of()), "HWPT-2")).isEmpty();
+        List<String> diffs = c.compareSnapshots(smmu0(Map.of(1, parent(2), 2, parent(3)), Set.of()),
+                smmu0(Map.of(3, parent(2), 7, parent(3)), Set.of()), "HWPT-2");
+        assertThat(diffs).isNotEmpty().allSatisfy(d -> assertThat(d).contains("stands for model VMID"));
+        assertThat(c.brokenRules()).containsExactly("VMID-4");
+        // an owner the model does not have, though every VMID is bound: the owners are listed
+        StepComparator d = new StepComparator(PLATFORM);
+        d.compareSnapshots(smmu0(Map.of(1, parent(2)), Set.of()), smmu0(Map.of(7, parent(2)), Set.of()), "HWPT-2");
+        assertThat(d.compareSnapshots(smmu0(Map.of(1, parent(2)), Set.of()), smmu0(Map.of(7, parent(9)), Set.of()), "HWPT-2"))
+                .singleElement().asString().contains("VMID owners");
     }
 }
