@@ -141,7 +141,8 @@ public final class ConformanceProperty implements Property {
         if (impl == null)
             throw new ConformanceFailure(new Counterexample(platform, List.of(), Counterexample.Kind.CRASH,
                     List.of("crash: the implementation factory returned null"), null, null));
-        Session session = new Session(platform, impl, tc::label, requirement);
+        // shrinking runs skip coverage labels (a tenth of a step): only the search's statistics read them
+        Session session = new Session(platform, impl, tc.labelsWanted() ? tc::label : Session.Labels.NONE, requirement);
         try {
             OpGenerator generator = new OpGenerator(platform, OpGenerator.Profile.draw(tc, drawn.wide()));
             // realistic platforms run long sequences, so that pools fill past 64 and 128 VMIDs

@@ -178,7 +178,7 @@ public final class Session {
         if (actual.issued() == null) throw crash(op.name() + " returned an outcome without a command list");
         modelSnapshot = model.snapshot();
         implSnapshot = guardedSnapshot(op);
-        labelStep(op, expected, modelBefore);
+        if (labels != Labels.NONE) labelStep(op, expected, modelBefore);
         if (op instanceof Op.IoasUnmap && expected.isOk()) countFanOut(expected);
 
         List<String> findings = new ArrayList<>(comparator.compareOutcomes(expected, actual));

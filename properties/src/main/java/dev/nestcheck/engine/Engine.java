@@ -403,6 +403,7 @@ public final class Engine {
     private Shrinker.Outcome shrinkRun(long[] candidate, Map<Integer, Long> retarget) {
         TestCase tc = TestCase.replaying(candidate, settings, false);
         tc.retarget = retarget;
+        tc.labelsWanted = false;
         Throwable thrown = execute(tc);
         boolean interesting = thrown != null && origin(thrown).equals(failureOrigin);
         return new Shrinker.Outcome(interesting, tc.choices(), thrown, tc.spans(), tc.kinds(), tc.maxima(),

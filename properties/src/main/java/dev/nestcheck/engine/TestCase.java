@@ -112,6 +112,7 @@ public final class TestCase {
     private long[] refs;                       // pairs (choice index of a reference draw, birth of its referent)
     private int refCount;
     Map<Integer, Long> retarget;               // replay: choice index -> birth the reference must resolve to
+    boolean labelsWanted = true;                 // false in shrinking runs, whose labels nobody reads
 
     private int[] openStarts = new int[8];     // open spans: start choice index, and (recording) span slot
     private int[] openSlots;
@@ -746,6 +747,7 @@ public final class TestCase {
      * case count, and every call for the occurrence count.
      */
     public void label(String category, String value) {
+        if (!labelsWanted) return;
         Label l = new Label(Objects.requireNonNull(category, "category"), String.valueOf(value));
         if (labels == null) {
             labels = new HashMap<>();
@@ -764,6 +766,15 @@ public final class TestCase {
             }
             notes.add(line);
         }
+    }
+
+    /**
+     * Whether this case's {@link #label labels} are read: false while the engine shrinks (they only feed
+     * the search's statistics), so a property may skip computing costly ones. Labels given anyway are
+     * ignored, as before.
+     */
+    public boolean labelsWanted() {
+        return labelsWanted;
     }
 
     /** Whether this case belongs to an exhaustive exploration, where {@link #completeFingerprint} prunes. */
