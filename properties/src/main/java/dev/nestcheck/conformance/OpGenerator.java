@@ -587,7 +587,7 @@ public final class OpGenerator {
         Snapshot.Context c = s.contexts().get(ctx);
         if (platform.policy() == Policy.KVM_PINNED && c.kvmVm() == 0) {
             Census census = census(s);
-            for (int vm : census(s).vmIds())
+            for (int vm : census.vmIds())
                 if (!census.boundVms.contains(vm)) return new Op.KvmBind(ctx, vm);
             return new Op.KvmVmCreate();
         }
@@ -702,7 +702,7 @@ public final class OpGenerator {
     private Op kvmBindingFor(Snapshot s, int ctx) {
         if (platform.policy() != Policy.KVM_PINNED || s.contexts().get(ctx).kvmVm() != 0) return null;
         Census census = census(s);
-        for (int vm : census(s).vmIds())
+        for (int vm : census.vmIds())
             if (!census.boundVms.contains(vm)) return new Op.KvmBind(ctx, vm);
         return new Op.KvmVmCreate();
     }

@@ -112,7 +112,7 @@ public final class TestCase {
     private long[] refs;                       // pairs (choice index of a reference draw, birth of its referent)
     private int refCount;
     Map<Integer, Long> retarget;               // replay: choice index -> birth the reference must resolve to
-    boolean labelsWanted = true;                 // false in shrinking runs, whose labels nobody reads
+    boolean labelsWanted = true;               // false in shrinking runs, whose labels nobody reads
 
     private int[] openStarts = new int[8];     // open spans: start choice index, and (recording) span slot
     private int[] openSlots;
