@@ -150,10 +150,10 @@ public final class ConformanceProperty implements Property {
             int limit = Math.min(longRun ? PlatformGenerator.WIDE_MAX_STEPS : maxSteps, tc.maxSteps());
             double more = longRun ? WIDE_CONTINUE : CONTINUE;
             // A realistic case's steps sit in one span, so that the shrinker's first pass over whole spans
-            // (last first) tries, after the steps, the platform's span: deleting it (the flag before it
-            // lowered) replays the same steps on a small platform in a few attempts, where deleting the
-            // steps of a long failing case one by one costs a run per step. Its spans are closed even when
-            // a step fails, so the failing step is a span too.
+            // (top level first, last first) tries, after the steps, the platform's span: deleting it (the
+            // flag before it lowered) replays the same steps on a small platform in a few attempts. Its
+            // steps are one level down, deleted in doubling runs of neighbours. Its spans are closed even
+            // when a step fails, so the failing step is a span too.
             int open = 0;
             if (longRun) {
                 tc.startSpan();

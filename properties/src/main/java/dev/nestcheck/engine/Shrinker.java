@@ -311,29 +311,53 @@ final class Shrinker {
     // ------------------------------------------------------------------ span passes
 
     /**
-     * Deletes whole spans, last first, so that a step goes at once however many choices it drew: first
-     * the top-level spans (cheap, and each success removes the spans inside too), then every span. When
-     * the plain deletion does not fail the same way, three repairs are tried: re-pointing later
-     * references at the objects they meant ({@link TestCase#pickRef}: deleting an unrelated allocation
-     * renumbers them), and lowering the choice before the span or the first choice of the enclosing span
-     * by one (length-prefixed encodings: the element goes and the length shrinks with it).
+     * Deletes whole spans, level by level and last first within a level, so that a step goes at once
+     * however many choices it drew: first the top-level spans, then the spans one level down, and so on.
+     * A parent is thus tried before its children, which a deletion of the parent removes untried (a long
+     * case's batch of commands costs one attempt, not one per command). When a span goes, the siblings
+     * just before it are tried with it, in runs that double ({@link #deleteEarlierSiblings}): the
+     * irrelevant steps of a long failing case go in a few attempts rather than one each. When the plain
+     * deletion does not fail the same way, three repairs are tried: re-pointing later references at the
+     * objects they meant ({@link TestCase#pickRef}: deleting an unrelated allocation renumbers them), and
+     * lowering the choice before the span or the first choice of the enclosing span by one
+     * (length-prefixed encodings: the element goes and the length shrinks with it).
      */
     private void deleteSpans() {
-        deleteSpans(true);
-        deleteSpans(false);
+        for (int depth = 0; depth <= maxDepth(best.spans()); depth++) {
+            deleteSpansAt(depth);
+        }
     }
 
-    private void deleteSpans(boolean topLevelOnly) {
+    private static int[] depths(TestCase.Spans spans) {
+        int[] depth = new int[spans.count()];
+        for (int k = 0; k < spans.count(); k++) {
+            int parent = spans.parent()[k];
+            depth[k] = parent >= 0 ? depth[parent] + 1 : 0;   // a parent opens before its children
+        }
+        return depth;
+    }
+
+    private static int maxDepth(TestCase.Spans spans) {
+        int max = -1;
+        for (int d : depths(spans)) {
+            max = Math.max(max, d);
+        }
+        return max;
+    }
+
+    private void deleteSpansAt(int depth) {
         TestCase.Spans spans = best.spans();
+        int[] depths = depths(spans);
         for (int k = spans.count() - 1; k >= 0; k--) {
             if (best.spans() != spans) {
                 spans = best.spans();   // earlier spans keep their index when a later one is deleted
+                depths = depths(spans);
                 k = Math.min(k, spans.count() - 1);
                 if (k < 0) {
                     break;
                 }
             }
-            if (topLevelOnly && spans.parent()[k] >= 0 || spans.length(k) == 0) {
+            if (depths[k] != depth || spans.length(k) == 0) {
                 continue;
             }
             int start = spans.start()[k];
@@ -342,7 +366,11 @@ final class Shrinker {
             TestCase.Spans basis = spans;
             long[] cur = b();
             long[] attempt = without(cur, start, end);
-            if (shortened(() -> consider(attempt)) || topLevelOnly && best.spans() != basis) {
+            if (shortened(() -> consider(attempt))) {
+                k = deleteEarlierSiblings(k, start, parent);   // the loop goes on before what went
+                continue;
+            }
+            if (depth == 0 && best.spans() != basis) {
                 continue;
             }
             Map<Integer, Long> retarget = retargeting(start, end);
@@ -357,12 +385,68 @@ final class Shrinker {
                 }
             }
             int head = parent >= 0 ? basis.start()[parent] : -1;
-            if (!topLevelOnly && head >= 0 && head < start - 1 && attempt[head] > 0) {
+            if (depth > 0 && head >= 0 && head < start - 1 && attempt[head] > 0) {
                 long[] lowered = attempt.clone();
                 lowered[head]--;
                 consider(lowered);
             }
         }
+    }
+
+    /**
+     * A span under {@code parent} ending at {@code gap} was just deleted: deletes as many of the adjacent
+     * siblings before the gap with it as still fail the same way, trying 1, 2, 3, 4 of them, then
+     * doubling, then bisecting (Hypothesis' find_integer). Deleting the first of them alone is what the
+     * level's loop tries next anyway, so a needed neighbour costs nothing extra: that attempt is cached.
+     * Returns the index of the earliest span deleted ({@code deleted} itself when no sibling went), which
+     * the spans before it keep.
+     */
+    private int deleteEarlierSiblings(int deleted, int gap, int parent) {
+        TestCase.Spans spans = best.spans();
+        if (gap > b().length) {
+            return deleted;   // the shorter run failed before reaching the gap
+        }
+        List<Integer> before = new ArrayList<>();   // the adjacent siblings before the gap, nearest first
+        int edge = gap;
+        for (int j = spans.count() - 1; j >= 0; j--) {
+            if (spans.parent()[j] == parent && spans.end()[j] == edge && spans.length(j) > 0) {
+                before.add(j);
+                edge = spans.start()[j];
+            }
+        }
+        if (before.isEmpty()) {
+            return deleted;
+        }
+        long[] base = b();
+        TestCase.Spans basis = spans;
+        java.util.function.IntPredicate deletes = n -> {
+            long[] attempt = without(base, basis.start()[before.get(n - 1)], gap);
+            return shortened(() -> consider(attempt));
+        };
+        int lo = 0;
+        int hi = before.size() + 1;   // deleting more siblings than there are is known to fail
+        boolean small = true;
+        for (int n = 1; n <= 4 && small; n++) {
+            small = n < hi && deletes.test(n);
+            if (small) {
+                lo = n;
+            }
+        }
+        if (small) {
+            for (int n = 8; n < hi && deletes.test(n); n *= 2) {
+                lo = n;
+            }
+            hi = Math.min(hi, lo * 2);
+            while (lo + 1 < hi) {
+                int mid = lo + (hi - lo) / 2;
+                if (deletes.test(mid)) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+        }
+        return lo == 0 ? deleted : before.get(lo - 1);
     }
 
     /**

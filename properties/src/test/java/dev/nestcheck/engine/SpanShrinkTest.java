@@ -47,4 +47,62 @@ class SpanShrinkTest {
             assertThat(r.failure().get().notes()).as("seed " + seed).containsExactly("arm,fire");
         }
     }
+
+    /**
+     * A long case as a realistic platform draws it: hundreds of steps inside one span, each noise step
+     * with spans of its own. The bug is again arm then fire, with rare arms and fires, so the first
+     * failing case carries hundreds of noise steps. Deleting them one at a time, each step's inner spans
+     * before the step, costs several runs per step (seed 1, 951 steps: the 10,000-run limit struck before
+     * the minimum); deleting level by level and in doubling runs of siblings costs about as many runs
+     * whatever the length.
+     */
+    private static void longRun(TestCase tc) {
+        List<String> steps = new ArrayList<>();
+        boolean armed = false;
+        tc.startSpan();
+        for (int i = 0; i < 1000; i++) {
+            tc.startSpan();
+            if (!tc.weighted(0.999)) break;
+            int kind = tc.pickWeighted(2000, 1, 1);
+            if (kind == 0) {
+                for (int k = 0; k < 4; k++) {
+                    tc.startSpan();
+                    tc.between(1, 50);
+                    tc.between(1, 50);
+                    tc.endSpan();
+                }
+                steps.add("noise");
+            } else if (kind == 1) {
+                armed = true;
+                steps.add("arm");
+            } else {
+                steps.add("fire");
+                if (armed) {
+                    if (tc.isFinal()) tc.note(String.join(",", steps));
+                    throw new AssertionError("fired while armed");
+                }
+            }
+            tc.endSpan();
+        }
+        tc.endSpan();
+    }
+
+    @Test
+    void theIrrelevantStepsOfALongCaseGoInAFewRunsWhateverItsLength() {
+        int longCases = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            RunResult r = Engine.run(SpanShrinkTest::longRun, Settings.defaults().withSeed(seed).withTries(1000));
+            assertThat(r.failure()).as("seed " + seed).isPresent();
+            Failure f = r.failure().get();
+            int stepsAtFirst = f.originalChoiceCount() / 10;   // a noise step draws 10 choices, the others 2
+            assertThat(f.notes()).as("seed " + seed).containsExactly("arm,fire");
+            if (stepsAtFirst > 200) {
+                longCases++;
+            }
+            // about 170 runs go to the last small case's passes, whatever the length: one run a step would be hundreds
+            assertThat(f.shrinkStats().attempts()).as("seed " + seed + ", " + stepsAtFirst + " steps at first")
+                    .isLessThan(250);
+        }
+        assertThat(longCases).as("seeds whose first failing case has more than 200 steps").isGreaterThanOrEqualTo(5);
+    }
 }
