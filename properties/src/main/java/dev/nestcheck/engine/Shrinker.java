@@ -87,22 +87,94 @@ final class Shrinker {
     /**
      * Candidate -> the choices its run used, or NOT_INTERESTING. Shared by the shrinks of one failure
      * (the first and its restarts), since restarts often walk into sequences already tried.
+     *
+     * <p>It also answers by what a run read (Hypothesis' data tree, flattened): a run depends only on the
+     * values its draws returned, so a candidate that begins with the very values an earlier run read (and
+     * then stopped reading) runs the same way to the same end. Candidates that differ only after the point
+     * where the property stopped (a deletion past a lowered "continue" flag, blocks of several sizes at
+     * the same place) then cost one run, not one each.
      */
     static final class Cache {
         private final Map<Key, long[]> map = new HashMap<>();
+        private final Map<Long, List<long[][]>> byRead = new HashMap<>();   // (length, hash) -> {read, used, maxima}
+        private final java.util.BitSet readLengths = new java.util.BitSet();
         private long choices;
 
         long[] get(Key key) {
             return map.get(key);
         }
 
+        /**
+         * The used choices (or NOT_INTERESTING) of an earlier run whose reads {@code candidate} begins
+         * with. A value out of its draw's range reads as 0, so the candidate is compared as it would be
+         * read: looked up with the ranges of {@code maxima} (the best run's, which most candidates share
+         * up to their edit), confirmed with the earlier run's own, the ones its draws had.
+         */
+        long[] getByRead(long[] candidate, long[] maxima) {
+            int hash = 1;   // Arrays.hashCode of the prefix as read, rolled forward
+            for (int length = 1; length <= candidate.length; length++) {
+                hash = 31 * hash + Long.hashCode(asRead(candidate, length - 1, maxima));
+                if (!readLengths.get(length)) {
+                    continue;
+                }
+                List<long[][]> runs = byRead.get(readKey(length, hash));
+                if (runs != null) {
+                    for (long[][] run : runs) {
+                        if (readsAlike(candidate, run[0], run[2])) {
+                            return run[1];
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** The value a draw with range {@code maxima[i]} reads from {@code choices[i]} (raw beyond the ranges known). */
+        private static long asRead(long[] choices, int i, long[] maxima) {
+            long v = choices[i];
+            return i < maxima.length && (v < 0 || v > maxima[i]) ? 0 : v;
+        }
+
+        private static boolean readsAlike(long[] candidate, long[] read, long[] maxima) {
+            for (int i = 0; i < read.length; i++) {
+                if (asRead(candidate, i, maxima) != read[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         void put(Key key, long[] used) {
-            choices += key.choices.length + used.length;
+            count(key.choices.length + used.length);
+            map.put(key, used);
+        }
+
+        /**
+         * A run (never a retargeted one) read {@code read}, from draws with ranges {@code maxima}, and then
+         * stopped; {@code used} as for {@link #put}.
+         */
+        void putRead(long[] read, long[] maxima, long[] used) {
+            if (read.length == 0 || maxima.length < read.length) {
+                return;
+            }
+            count(2L * read.length);   // the read and its ranges
+            readLengths.set(read.length);
+            byRead.computeIfAbsent(readKey(read.length, Arrays.hashCode(read)), k -> new ArrayList<>(1))
+                    .add(new long[][] {read, used, maxima});
+        }
+
+        private static long readKey(int length, int hash) {
+            return (long) length << 32 | (hash & 0xFFFF_FFFFL);
+        }
+
+        private void count(long n) {
+            choices += n;
             if (choices > CACHE_LIMIT) {
                 map.clear();
-                choices = 0;
+                byRead.clear();
+                readLengths.clear();
+                choices = n;
             }
-            map.put(key, used);
         }
     }
 
@@ -226,9 +298,16 @@ final class Shrinker {
         Key key = new Key(candidate);
         long[] used = cache.get(key);
         if (used == null) {
+            used = cache.getByRead(candidate, best.maxima());
+            if (used != null) {
+                remember(key, used);
+            }
+        }
+        if (used == null) {
             Outcome o = call(candidate, null);
             used = o.interesting() ? o.choices() : NOT_INTERESTING;
             remember(key, used);
+            cache.putRead(o.choices(), o.maxima(), used);
         } else if (used != NOT_INTERESTING && shortlex(used, best.choices()) < 0) {
             call(used, null);   // smaller than the best, known from an earlier shrink of this failure: adopt it
         }
