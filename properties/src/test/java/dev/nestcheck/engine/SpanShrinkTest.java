@@ -24,19 +24,22 @@ class SpanShrinkTest {
                 int n = 12 + tc.between(0, 18);
                 for (int k = 0; k < n; k++) tc.between(1, 50);
                 steps.add("noise");
-            } else if (kind == 1) {
-                armed = true;
-                steps.add("arm");
             } else {
-                steps.add("fire");
-                if (armed) {
-                    if (tc.isFinal()) tc.note(String.join(",", steps));
-                    throw new AssertionError("fired while armed: " + steps);
-                }
+                armed = armOrFire(tc, kind, steps, armed);
             }
             if (spans) tc.endSpan();
         }
         return steps;
+    }
+
+    /** Step kind 1 arms, 2 fires: firing while armed is the bug. Returns whether armed. */
+    private static boolean armOrFire(TestCase tc, int kind, List<String> steps, boolean armed) {
+        steps.add(kind == 1 ? "arm" : "fire");
+        if (kind == 2 && armed) {
+            if (tc.isFinal()) tc.note(String.join(",", steps));
+            throw new AssertionError("fired while armed: " + steps);
+        }
+        return armed || kind == 1;
     }
 
     @Test
@@ -72,15 +75,8 @@ class SpanShrinkTest {
                     tc.endSpan();
                 }
                 steps.add("noise");
-            } else if (kind == 1) {
-                armed = true;
-                steps.add("arm");
             } else {
-                steps.add("fire");
-                if (armed) {
-                    if (tc.isFinal()) tc.note(String.join(",", steps));
-                    throw new AssertionError("fired while armed");
-                }
+                armed = armOrFire(tc, kind, steps, armed);
             }
             tc.endSpan();
         }
