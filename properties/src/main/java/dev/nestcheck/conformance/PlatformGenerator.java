@@ -62,9 +62,13 @@ public final class PlatformGenerator {
         int cpus = 1 + tc.between(0, 1);
         int kvmBits = 2 + tc.between(0, 1);
         if ((1 << kvmBits) - 1 <= cpus) kvmBits = 3; // PLAT-3
+        // Each list is a span that opens with its length, and each element is a span inside it: the
+        // shrinker deletes an element with the length lowered (the enclosing span's head) in one attempt.
+        tc.startSpan();
         int smmuCount = 1 + tc.between(0, 1);
         List<SmmuSpec> smmus = new ArrayList<>();
         for (int i = 0; i < smmuCount; i++) {
+            tc.startSpan();
             // KVM_PINNED needs vmidBits >= kvmVmidBits (VMID-7): keep that the common case there
             int bits = policy == Policy.KVM_PINNED && !tc.weighted(0.1)
                     ? kvmBits + tc.between(0, 3 - kvmBits)
@@ -75,14 +79,20 @@ public final class PlatformGenerator {
             boolean rangeInv = tc.weighted(0.3);
             int maxTlbiPages = 4 + tc.between(-2, 4); // 2..8, 4 first (PLAT-1: scaled down like vmidBits)
             smmus.add(new SmmuSpec(i, bits, nesting, s2fwb, btm, rangeInv, maxTlbiPages));
+            tc.endSpan();
         }
+        tc.endSpan();
+        tc.startSpan();
         int deviceCount = 2 + tc.between(0, 2);
         List<DeviceSpec> devices = new ArrayList<>();
         for (int d = 0; d < deviceCount; d++) {
+            tc.startSpan();
             int smmu = tc.between(0, smmuCount - 1);
             boolean canwbs = !tc.weighted(0.3);
             devices.add(new DeviceSpec(d, smmu, streamId(tc, d), canwbs));
+            tc.endSpan();
         }
+        tc.endSpan();
         return new Platform(policy, smmus, devices, new KvmSpec(cpus, kvmBits));
     }
 
