@@ -555,7 +555,21 @@ public final class OpGenerator {
 
                 @Override
                 public java.util.Iterator<Map.Entry<Integer, Snapshot.Obj>> iterator() {
-                    return java.util.Arrays.stream(ids).map(id -> Map.entry(id, objects.get(id))).iterator();
+                    return new java.util.Iterator<>() {   // not a stream's: values() walks this on every step
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < ids.length;
+                        }
+
+                        @Override
+                        public Map.Entry<Integer, Snapshot.Obj> next() {
+                            if (next >= ids.length) throw new java.util.NoSuchElementException();
+                            Integer id = ids[next++];
+                            return Map.entry(id, objects.get(id));
+                        }
+                    };
                 }
             };
         }
