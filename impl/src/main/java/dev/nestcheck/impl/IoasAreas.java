@@ -51,15 +51,6 @@ final class IoasAreas {
         return out;
     }
 
-    /** Every area, in increasing order. */
-    List<long[]> all() {
-        return meeting(0, SPACE - 1);
-    }
-
-    boolean isEmpty() {
-        return byFirst.isEmpty();
-    }
-
     /** OBS-4: the areas as the snapshot lists them (cached until the next change). */
     List<Snapshot.Area> snapshot() {
         List<Snapshot.Area> s = snapshot;
