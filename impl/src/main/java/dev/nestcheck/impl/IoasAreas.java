@@ -18,7 +18,7 @@ final class IoasAreas {
 
     /** first page → pages. */
     private final TreeMap<Long, Long> byFirst = new TreeMap<>();
-    private List<Snapshot.Area> snapshot = List.of();
+    private transient List<Snapshot.Area> snapshot = List.of(); // derived, not state
 
     /** Whether some area has a page in [first, end); both within [0, SPACE]. */
     boolean overlaps(long first, long end) {

@@ -57,7 +57,7 @@ final class IommufdObject {
     /** HWPT_PAGING nest parent: its invalidation array (S2INV-1). */
     InvalidationArray inv;
 
-    private Snapshot.Obj snap;
+    private transient Snapshot.Obj snap; // derived, not state
 
     IommufdObject(int id, ObjectKind kind, Context ctx, int smmu, IommufdObject ref) {
         this.id = id;
