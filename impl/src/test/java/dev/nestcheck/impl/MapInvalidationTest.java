@@ -141,6 +141,17 @@ class MapInvalidationTest {
         assertThat(a.size()).isZero();
     }
 
+    /** PLAT-2 draws stream ID 0: its ATS entry is an entry like any other (-1 is "no ATS", 0 is not). */
+    @Test
+    void invalidationArray_streamIdZeroHasAnAtsEntry() {
+        InvalidationArray a = new InvalidationArray();
+        a.merge(2, 0);
+        assertThat(a.size()).isEqualTo(3);
+        assertThat(a.id(a.firstOf(InvalidationArray.ATS_FULL))).isZero();
+        assertThat(a.unref(2, 0)).isEqualTo(2);
+        assertThat(a.size()).as("the ATS entry of stream 0 is purged with the rest").isZero();
+    }
+
     @Test
     void ioasAreas_meeting() {
         IoasAreas a = new IoasAreas();
