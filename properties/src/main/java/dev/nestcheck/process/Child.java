@@ -134,7 +134,7 @@ public final class Child implements AutoCloseable {
             throw new ChildFailed(Reason.HUNG, "interrupted while waiting for " + waitingFor + " from " + display, tail());
         }
         if (got == null) {
-            kill();
+            killAndDrain();
             throw new ChildFailed(Reason.HUNG, display + " hung: no answer within " + millis(timeout) + " while nestcheck waited for "
                     + waitingFor + " (child killed)" + stderrNote(), tail());
         }
@@ -145,7 +145,7 @@ public final class Child implements AutoCloseable {
 
     /** A protocol violation in an answer: kills the child and describes what it wrote. */
     public ChildFailed garbage(String answering, ProtocolViolation v) {
-        kill();
+        killAndDrain();
         return new ChildFailed(Reason.GARBAGE, display + " answered " + answering + " with something that is not a "
                 + Protocol.VERSION + " answer: " + v.getMessage() + " (child killed)" + stderrNote(), tail());
     }
@@ -191,6 +191,15 @@ public final class Child implements AutoCloseable {
 
     public String stderrText() {
         return stderr.text();
+    }
+
+    /**
+     * Kills the child and waits briefly for its stderr to end: what it wrote there just before the
+     * failure (its own account of it) may still be in the pipe, and belongs in the report.
+     */
+    private void killAndDrain() {
+        kill();
+        stderr.awaitEnd();
     }
 
     /** Kills the child at once. */
