@@ -279,7 +279,8 @@ final class Shrinker {
      * Deletes and zeroes blocks of choices, blind to spans. A case whose choices lie mostly in spans
      * gets them only with the expensive passes: there they try every position at 8 sizes in every
      * round for under 1% of the edits, which the span passes make (the 31 mutants' shrinks: 19% fewer
-     * attempts, no counterexample with more steps). A case drawn mostly outside spans has nothing else to delete with.
+     * attempts, no counterexample with more steps). A case drawn mostly outside spans has nothing
+     * else to delete with.
      */
     private void blockPasses() {
         blocksRanInRound = true;

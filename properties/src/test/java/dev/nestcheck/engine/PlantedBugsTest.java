@@ -87,6 +87,7 @@ class PlantedBugsTest {
             assertThat(f.choices()).as("seed %d", seed).containsExactly(1, 3, 1, 4, 1, 5);
         }
     }
+
     /**
      * A case drawn outside spans has only the block passes to delete with, so they run in every round,
      * not only once the other passes stall (as they do for a case that lies in spans).
