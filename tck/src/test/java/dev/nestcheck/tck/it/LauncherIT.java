@@ -29,7 +29,7 @@ class LauncherIT {
     @Test
     void aCheckRunsWithTheSerialCollectorAndTheMeasuredJitOptions() throws Exception {
         String out = run(Map.of("NESTCHECK_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
-        assertThat(out).contains("-XX:+UseSerialGC", "-XX:PerMethodTrapLimit=0", "-XX:FreqInlineSize=100",
+        assertThat(out).contains("-XX:+UseSerialGC", "-XX:PerMethodTrapLimit=0", "-XX:FreqInlineSize=35",
                 "result: conformant");
     }
 
