@@ -2,20 +2,27 @@ package dev.nestcheck.tck.it;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static java.nio.file.attribute.PosixFilePermissions.asFileAttribute;
+import static java.nio.file.attribute.PosixFilePermissions.fromString;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The launcher's JVM options (issue 17): a check runs with the serial collector and the JIT options the
  * README measured, and a user's own choice, through NESTCHECK_JAVA_OPTS, JAVA_TOOL_OPTIONS or
  * JDK_JAVA_OPTIONS, wins; a collector chosen there must not collide with ours (two collectors stop the
- * JVM at start). The JVM prints the options it ran with (-XX:+PrintCommandLineFlags).
+ * JVM at start). The JVM prints the options it ran with (-XX:+PrintCommandLineFlags). And the
+ * first run's build: without the tests, Maven's JVM with C1 alone unless the user chose a tier, seen
+ * by a stand-in {@code mvn} that records how it was called.
  */
 class LauncherIT {
     static final String[] CHECK = {"check", "--tries", "5", "--seed", "1", "--policy", "S2_PARENT", "--no-matrix"};
@@ -53,6 +60,48 @@ class LauncherIT {
                 "NESTCHECK_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
         assertThat(out).contains("-XX:PerMethodTrapLimit=100", "-XX:+UseSerialGC", "result: conformant")
                 .doesNotContain("-XX:PerMethodTrapLimit=0");
+    }
+
+    @Test
+    void aMissingJarIsBuiltWithoutTheTestsByAMavenOnC1Alone(@TempDir Path dir) throws Exception {
+        String calls = buildWithStandInMaven(dir, Map.of("MAVEN_OPTS", "-Xmx1g"));
+        assertThat(calls).contains("MAVEN_OPTS=-XX:TieredStopAtLevel=1 -Xmx1g\n",
+                "-q -B -Dmaven.test.skip=true package -pl properties -am");
+    }
+
+    @Test
+    void aTierTheUserChoseForMavenWins(@TempDir Path dir) throws Exception {
+        assertThat(buildWithStandInMaven(dir.resolve("maven"), Map.of("MAVEN_OPTS", "-XX:TieredStopAtLevel=4")))
+                .contains("MAVEN_OPTS=-XX:TieredStopAtLevel=4\n").doesNotContain("TieredStopAtLevel=1");
+        assertThat(buildWithStandInMaven(dir.resolve("tool"), Map.of("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=3")))
+                .contains("MAVEN_OPTS=\n").doesNotContain("TieredStopAtLevel=1");
+    }
+
+    /**
+     * Runs a copy of the launcher in a folder without the CLI jar, with a stand-in {@code mvn} first on
+     * the PATH that records its MAVEN_OPTS and arguments and fails: the launcher must then say so in one
+     * line and exit 2. Returns what the stand-in recorded.
+     */
+    static String buildWithStandInMaven(Path root, Map<String, String> env) throws Exception {
+        Files.createDirectories(root.resolve("properties"));
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Path calls = root.resolve("mvn-calls.txt");
+        Files.copy(launcher, root.resolve("nestcheck"));
+        Files.writeString(Files.createFile(bin.resolve("mvn"), asFileAttribute(fromString("rwx------"))),
+                "#!/usr/bin/env bash\nprintf 'MAVEN_OPTS=%s\\n%s\\n' \"${MAVEN_OPTS:-}\" \"$*\" >> '" + calls
+                        + "'\necho 'stand-in Maven: failing on purpose'\nexit 1\n");
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("nestcheck").toString(), "rules").redirectErrorStream(true);
+        pb.environment().keySet().removeAll(Set.of("MAVEN_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"));
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        assertThat(out).endsWith("nestcheck: build failed; see properties/target-build.log\n");
+        assertThat(root.resolve("properties/target-build.log")).content().contains("failing on purpose");
+        return Files.readString(calls);
     }
 
     static String run(Map<String, String> env) throws Exception {
