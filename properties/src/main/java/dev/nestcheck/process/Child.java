@@ -157,15 +157,15 @@ public final class Child implements AutoCloseable {
             if (process.waitFor(2, TimeUnit.SECONDS)) {
                 status = describeExit(process.exitValue());
             } else {
-                process.destroyForcibly();
+                process.toHandle().destroyForcibly();   // the signal only, as in killAndDrain: stderr is read below
                 status = "closed its stdout but did not exit";
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             status = "closed its stdout";
         }
-        LIVE.remove(process);
         stderr.awaitEnd();
+        kill();
         return new ChildFailed(Reason.EXITED, display + " " + status + " while " + when + stderrNote(), tail());
     }
 
