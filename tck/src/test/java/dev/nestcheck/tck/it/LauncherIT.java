@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static java.nio.file.attribute.PosixFilePermissions.asFileAttribute;
 import static java.nio.file.attribute.PosixFilePermissions.fromString;
@@ -75,6 +77,44 @@ class LauncherIT {
                 .contains("MAVEN_OPTS=-XX:TieredStopAtLevel=4\n").doesNotContain("TieredStopAtLevel=1");
         assertThat(buildWithStandInMaven(dir.resolve("tool"), Map.of("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=3")))
                 .contains("MAVEN_OPTS=\n").doesNotContain("TieredStopAtLevel=1");
+    }
+
+    /**
+     * The real thing, as in a fresh clone: the sources without their target folders, the launcher run
+     * once, Maven from the PATH. This is what a user's first command does, and it would break if a module
+     * came to need another's test classes (the build compiles none).
+     */
+    @Test
+    void aFreshCheckoutBuildsItsCliOnItsFirstRun(@TempDir Path dir) throws Exception {
+        Path root = launcher.getParent();
+        Path copy = dir.resolve("checkout");
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path rel = root.relativize(f);
+                boolean built = false;
+                for (Path part : rel) built |= part.toString().equals("target") || part.toString().equals(".git");
+                if (built || rel.toString().equals("properties/target-build.log")) continue;
+                if (Files.isDirectory(f)) Files.createDirectories(copy.resolve(rel));
+                else Files.copy(f, copy.resolve(rel), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder(copy.resolve("nestcheck").toString(), "rules").redirectErrorStream(true);
+        pb.environment().keySet().removeAll(Set.of("MAVEN_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH"));
+        pb.environment().put("JAVA_HOME", Paths.get(System.getProperty("java.home")).toString());
+        String mavenHome = System.getProperty("nestcheck.it.mavenHome");
+        if (mavenHome != null && Files.isExecutable(Paths.get(mavenHome, "bin", "mvn")))
+            pb.environment().put("PATH", Paths.get(mavenHome, "bin") + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        Path log = copy.resolve("properties/target-build.log");
+        assertThat(p.exitValue()).as("%s%n%s", out, Files.exists(log) ? Files.readString(log) : "").isZero();
+        assertThat(out).startsWith("nestcheck: building (mvn package -Dmaven.test.skip=true -pl properties -am)...\n")
+                .contains("VMID-1 ");
+        assertThat(copy.resolve("properties/target/nestcheck-cli.jar")).exists();
+        assertThat(copy.resolve("properties/target/test-classes")).doesNotExist();
+        assertThat(log).doesNotExist();
     }
 
     /**
