@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -98,19 +101,13 @@ class LauncherIT {
                 else Files.copy(f, copy.resolve(rel), StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
-        ProcessBuilder pb = new ProcessBuilder(copy.resolve("nestcheck").toString(), "rules").redirectErrorStream(true);
-        pb.environment().keySet().removeAll(Set.of("MAVEN_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH"));
-        pb.environment().put("JAVA_HOME", Paths.get(System.getProperty("java.home")).toString());
         String mavenHome = System.getProperty("nestcheck.it.mavenHome");
-        if (mavenHome != null && Files.isExecutable(Paths.get(mavenHome, "bin", "mvn")))
-            pb.environment().put("PATH", Paths.get(mavenHome, "bin") + ":" + System.getenv("PATH"));
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        Map<String, String> env = mavenHome != null && Files.isExecutable(Paths.get(mavenHome, "bin", "mvn"))
+                ? Map.of("PATH", Paths.get(mavenHome, "bin") + ":" + System.getenv("PATH")) : Map.of();
+        Launched r = launch(copy.resolve("nestcheck"), env, "rules");
         Path log = copy.resolve("properties/target-build.log");
-        assertThat(p.exitValue()).as("%s%n%s", out, Files.exists(log) ? Files.readString(log) : "").isZero();
-        assertThat(out).startsWith("nestcheck: building (mvn package -Dmaven.test.skip=true -pl properties -am)...\n")
+        assertThat(r.code()).as("%s%n%s", r.out(), Files.exists(log) ? Files.readString(log) : "").isZero();
+        assertThat(r.out()).startsWith("nestcheck: building (mvn package -Dmaven.test.skip=true -pl properties -am)...\n")
                 .contains("VMID-1 ");
         assertThat(copy.resolve("properties/target/nestcheck-cli.jar")).exists();
         assertThat(copy.resolve("properties/target/test-classes")).doesNotExist();
@@ -130,34 +127,38 @@ class LauncherIT {
         Files.writeString(Files.createFile(bin.resolve("mvn"), asFileAttribute(fromString("rwx------"))),
                 "#!/usr/bin/env bash\nprintf 'MAVEN_OPTS=%s\\n%s\\n' \"${MAVEN_OPTS:-}\" \"$*\" >> '" + calls
                         + "'\necho 'stand-in Maven: failing on purpose'\nexit 1\n");
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("nestcheck").toString(), "rules").redirectErrorStream(true);
-        pb.environment().keySet().removeAll(Set.of("MAVEN_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"));
-        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(out).isEqualTo(2);
-        assertThat(out).endsWith("nestcheck: build failed; see properties/target-build.log\n");
+        Map<String, String> withPath = new HashMap<>(env);
+        withPath.put("PATH", bin + ":" + System.getenv("PATH"));
+        Launched r = launch(root.resolve("nestcheck"), withPath, "rules");
+        assertThat(r.code()).as(r.out()).isEqualTo(2);
+        assertThat(r.out()).endsWith("nestcheck: build failed; see properties/target-build.log\n");
         assertThat(root.resolve("properties/target-build.log")).content().contains("failing on purpose");
         return Files.readString(calls);
     }
 
+    /** A small check through the launcher, which must pass; its output. */
     static String run(Map<String, String> env) throws Exception {
-        String[] cmd = new String[CHECK.length + 1];
-        cmd[0] = launcher.toString();
-        System.arraycopy(CHECK, 0, cmd, 1, CHECK.length);
+        Launched r = launch(launcher, env, CHECK);
+        assertThat(r.code()).as(r.out()).isZero();
+        return r.out();
+    }
+
+    record Launched(int code, String out) {
+    }
+
+    /** Runs a launcher with the user's JVM and Maven options cleared, then {@code env} set. */
+    static Launched launch(Path launcher, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+        cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().keySet().removeAll(
+                Set.of("NESTCHECK_JAVA_OPTS", "MAVEN_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH"));
         pb.environment().put("JAVA_HOME", Paths.get(System.getProperty("java.home")).toString());
-        for (String name : new String[] {"NESTCHECK_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH"})
-            pb.environment().remove(name);
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
+        return new Launched(p.exitValue(), out);
     }
 }
