@@ -37,8 +37,10 @@ public final class Child implements AutoCloseable {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "nestcheck-child-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(p -> {
+            signalTree(p);
+            p.destroyForcibly();
+        }), "nestcheck-child-reaper"));
     }
 
     private final String display;
@@ -157,7 +159,7 @@ public final class Child implements AutoCloseable {
             if (process.waitFor(2, TimeUnit.SECONDS)) {
                 status = describeExit(process.exitValue());
             } else {
-                process.toHandle().destroyForcibly();   // the signal only, as in killAndDrain: stderr is read below
+                signalTree(process);   // the signal only, as in killAndDrain: stderr is read below
                 status = "closed its stdout but did not exit";
             }
         } catch (InterruptedException e) {
@@ -202,16 +204,28 @@ public final class Child implements AutoCloseable {
      */
     private void killAndDrain() {
         dead = true;
-        process.toHandle().destroyForcibly();
+        signalTree(process);
         stderr.awaitEnd();
         kill();
     }
 
-    /** Kills the child at once. */
+    /** Kills the child and what it started at once, and closes our ends of its pipes. */
     public void kill() {
         dead = true;
+        signalTree(process);
         process.destroyForcibly();
         LIVE.remove(process);
+    }
+
+    /**
+     * SIGKILL to the child and to every process it started, those first: an implementation behind a
+     * wrapper script ({@code exec:./run.sh} that runs the real program without exec) is the wrapper's
+     * child, and killing the wrapper alone left it running, hung or spinning, after nestcheck exited
+     * (35 of them after one shrunk hang), holding the pipes open. Our pipe ends stay open.
+     */
+    private static void signalTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.toHandle().destroyForcibly();
     }
 
     /** Closes stdin (a well-behaved child then exits) and kills it if it has not after a moment. */
@@ -223,12 +237,12 @@ public final class Child implements AutoCloseable {
         }
         try {
             stdin.close();
-            if (!process.waitFor(500, TimeUnit.MILLISECONDS)) process.destroyForcibly();
+            if (!process.waitFor(500, TimeUnit.MILLISECONDS)) kill();
         } catch (IOException e) {
-            process.destroyForcibly();
+            kill();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            kill();
         }
         dead = true;
         LIVE.remove(process);
