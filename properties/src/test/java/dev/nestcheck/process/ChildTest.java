@@ -48,6 +48,7 @@ class ChildTest {
         child.garbage("step 1 (kvm_vm_create)", new ProtocolViolation("not JSON"));
         assertThat(started.onExit().get(5, TimeUnit.SECONDS).isAlive()).as("the wrapper's child").isFalse();
     }
+
     /** The shell command that writes the handshake of a kvm-component child called {@code name}. */
     static String handshake(String name) {
         return "printf '{\"protocol\": \"nestcheck-protocol/1\", \"name\": \"" + name + "\", \"components\": [\"kvm\"]}\\n'; ";
