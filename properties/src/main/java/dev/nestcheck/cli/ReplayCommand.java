@@ -100,21 +100,25 @@ final class ReplayCommand implements Callable<Integer> {
         if (platform != null && !paths.isEmpty() && tokens.isEmpty())
             throw new UsageError("--platform applies to replay tokens only: a trace carries its own platform");
         Args.PlatformArg platformArg = Args.platform(platform);
-        // read every trace first: a malformed one is an input error before anything runs
+        // read every trace first; a missing or malformed one is an input error, reported like one,
+        // and the others still run (as Unix tools do)
+        List<String> unreadable = new ArrayList<>();
         List<Path> files = new ArrayList<>();
-        for (Path f : TraceFiles.expand(paths)) {
+        for (Path f : TraceFiles.expand(paths, e -> unreadable.add(e.getMessage()))) {
             // a report folder holds summary.json next to its traces: not a trace, unless named explicitly
             boolean summary = f.getFileName().toString().equals(RunSummary.JSON)
                     && Files.exists(f.resolveSibling(RunSummary.MARKDOWN)) && !paths.contains(f);
             if (!summary) files.add(f);
         }
         if (!paths.isEmpty() && files.isEmpty())
-            throw new UsageError("no trace files (*.json) in " + paths);
-        // a malformed trace is an input error, reported like one, and the others still run (as Unix tools do)
-        int worst = ExitCode.CONFORMANT;
+            throw new UsageError(unreadable.isEmpty()
+                    ? "no trace files (*.json) in " + String.join(", ", paths.stream().map(Path::toString).toList())
+                    : String.join("; ", unreadable));
+        int worst = unreadable.isEmpty() ? ExitCode.CONFORMANT : ExitCode.USAGE;
+        for (String u : unreadable) io.err().println("nestcheck: " + Main.oneLine(u));
         List<Trace> traces = new ArrayList<>();
         List<Path> readable = new ArrayList<>();
-        int malformed = 0;
+        int malformed = unreadable.size();
         for (Path f : files) {
             try {
                 traces.add(TraceCodec.read(f));

@@ -46,8 +46,9 @@ final class ComponentComparator {
             for (int b = 0; b < Math.max(mb.size(), ib.size()); b++) {
                 List<Cmd> x = b < mb.size() ? sorted(mb.get(b)) : List.of(), y = b < ib.size() ? sorted(ib.get(b)) : List.of();
                 if (!x.equals(y)) {
-                    diffs.add("commands (INV-3): smmu" + s + " batch " + (b + 1) + " of " + mb.size() + ": model " + x.size()
-                            + " commands, impl " + y.size() + firstDifference(x, y));
+                    diffs.add("commands (INV-3): smmu" + s + " batch " + (b + 1) + " of " + mb.size() + ": model "
+                            + dev.nestcheck.conformance.Describe.count(x.size(), "command", "commands") + ", impl " + y.size()
+                            + firstDifference(x, y));
                     return;
                 }
             }

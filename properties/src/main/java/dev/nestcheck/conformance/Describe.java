@@ -13,18 +13,23 @@ public final class Describe {
     private Describe() {
     }
 
+    /** An object ID field that the record prints signed: IDs are u32 in the uapi, and the trace writes them so. */
+    private static final java.util.regex.Pattern NEGATIVE_ID =
+            java.util.regex.Pattern.compile("\\b((?:dev|pt|hwpt|viommu|id|ioas)=)(-\\d+)");
+
     /** An operation as in the trace format, e.g. {@code hwpt_alloc(ctx=1, dev=1, pt=2, flags=1)}. */
     public static String op(Op op) {
         String s = op.toString();
         int brace = s.indexOf('[');
         String fields = brace < 0 ? "" : s.substring(brace + 1, s.length() - 1);
         fields = fields.replace(", data=null", "").replace(", dataType=NONE", "");
+        fields = NEGATIVE_ID.matcher(fields).replaceAll(m -> m.group(1) + u32(Integer.parseInt(m.group(2))));
         if (op instanceof Op.Invalidate) {
             Op.Invalidate inv = (Op.Invalidate) op;
-            fields = "ctx=" + inv.ctx() + ", id=" + inv.id() + ", dataType=" + inv.dataType() + ", " + commands(inv.commands());
+            fields = "ctx=" + inv.ctx() + ", id=" + u32(inv.id()) + ", dataType=" + inv.dataType() + ", " + commands(inv.commands());
         } else if (op instanceof Op.HwptAlloc) {
             Op.HwptAlloc h = (Op.HwptAlloc) op;
-            fields = "ctx=" + h.ctx() + ", dev=" + h.dev() + ", pt=" + h.pt() + ", flags=" + Integer.toUnsignedString(h.flags());
+            fields = "ctx=" + h.ctx() + ", dev=" + u32(h.dev()) + ", pt=" + u32(h.pt()) + ", flags=" + u32(h.flags());
             if (h.dataType() != dev.nestcheck.spec.DataType.NONE) fields += ", dataType=" + h.dataType();
             if (h.data() != null) {
                 StringJoiner words = new StringJoiner(",", "[", "]");
@@ -33,15 +38,25 @@ public final class Describe {
             }
         } else if (op instanceof Op.VdeviceAlloc) {
             Op.VdeviceAlloc v = (Op.VdeviceAlloc) op;
-            fields = "ctx=" + v.ctx() + ", viommu=" + v.viommu() + ", dev=" + v.dev() + ", virtId=" + u64(v.virtId());
+            fields = "ctx=" + v.ctx() + ", viommu=" + u32(v.viommu()) + ", dev=" + u32(v.dev()) + ", virtId=" + u64(v.virtId());
         } else if (op instanceof Op.IoasMap) {
             Op.IoasMap m = (Op.IoasMap) op;
-            fields = "ctx=" + m.ctx() + ", ioas=" + m.ioas() + ", iova=" + u64(m.iova()) + ", pages=" + u64(m.pages());
+            fields = "ctx=" + m.ctx() + ", ioas=" + u32(m.ioas()) + ", iova=" + u64(m.iova()) + ", pages=" + u64(m.pages());
         } else if (op instanceof Op.IoasUnmap) {
             Op.IoasUnmap m = (Op.IoasUnmap) op;
-            fields = "ctx=" + m.ctx() + ", ioas=" + m.ioas() + ", iova=" + u64(m.iova()) + ", pages=" + u64(m.pages());
+            fields = "ctx=" + m.ctx() + ", ioas=" + u32(m.ioas()) + ", iova=" + u64(m.iova()) + ", pages=" + u64(m.pages());
         }
         return op.name() + "(" + fields + ")";
+    }
+
+    /** {@code 1 batch}, {@code 2 batches}. */
+    public static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
+    /** A u32 uapi field (an object ID, flags), as the trace writes it. */
+    static String u32(int v) {
+        return Integer.toUnsignedString(v);
     }
 
     /** An unsigned 64-bit value: decimal below 2^53, else hex. */
@@ -51,7 +66,7 @@ public final class Describe {
 
     /** A command list, abbreviated past a few entries so that tables stay readable. */
     static String commands(java.util.List<dev.nestcheck.spec.Cmd> cmds) {
-        StringJoiner j = new StringJoiner(" ", cmds.size() + " commands [", "]");
+        StringJoiner j = new StringJoiner(" ", count(cmds.size(), "command", "commands") + " [", "]");
         for (int i = 0; i < cmds.size(); i++) {
             if (i == 3 && cmds.size() > 4) {
                 j.add("... " + cmds.get(cmds.size() - 1));

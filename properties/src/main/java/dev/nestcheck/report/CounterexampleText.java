@@ -6,6 +6,7 @@ import dev.nestcheck.conformance.StepRecord;
 import dev.nestcheck.spec.Issued;
 import dev.nestcheck.spec.Outcome;
 import dev.nestcheck.spec.Platform;
+import dev.nestcheck.spec.SmmuSpec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -105,7 +106,9 @@ public final class CounterexampleText {
         for (var s : p.smmus()) {
             b.append("  smmu").append(s.id()).append(": ").append(s.vmidBits()).append("-bit VMIDs")
                     .append(s.nesting() ? ", nesting" : ", no nesting").append(s.s2fwb() ? ", S2FWB" : "")
-                    .append(s.btm() ? ", BTM" : "").append('\n');
+                    .append(s.btm() ? ", BTM" : "").append(s.rangeInv() ? ", rangeInv" : "")
+                    .append(s.maxTlbiPages() != SmmuSpec.DEFAULT_MAX_TLBI_PAGES ? ", maxTlbiPages " + s.maxTlbiPages() : "")
+                    .append('\n');
         }
         for (var d : p.devices()) {
             b.append("  dev").append(d.id()).append(": on smmu").append(d.smmu()).append(", stream ID ")

@@ -120,7 +120,7 @@ public record Expectation(Result result, Integer entryNum, List<String> issued, 
                 if (!outcome.isOk()) return Optional.of("expected ok, got " + got);
             } else if (result instanceof OkValue v) {
                 if (!outcome.isOk() || outcome.value() != v.value())
-                    return Optional.of("expected ok " + v.value() + ", got " + got);
+                    return Optional.of("expected ok " + Long.toUnsignedString(v.value()) + ", got " + got);
             } else if (result instanceof Fail f) {
                 if (outcome.errno() != f.errno())
                     return Optional.of("expected errno " + f.errno().name() + ", got " + got);
@@ -153,7 +153,7 @@ public record Expectation(Result result, Integer entryNum, List<String> issued, 
     /** {@code ok}, {@code ok 3} or {@code errno EBUSY}, as in mismatch messages. */
     static String describe(Op op, Outcome outcome) {
         if (!outcome.isOk()) return "errno " + outcome.errno().name();
-        return op.returnsValue() || outcome.value() != 0 ? "ok " + outcome.value() : "ok";
+        return op.returnsValue() || outcome.value() != 0 ? "ok " + Long.toUnsignedString(outcome.value()) : "ok";
     }
 
     /** The opcode names SMMU by SMMU in increasing SMMU id, each SMMU's commands in their order (TRACE.md). */

@@ -281,7 +281,7 @@ public final class TraceCodec {
                 case "open": return new Op.Open();
                 case "close": return new Op.Close(i(s, "ctx"));
                 case "bind": return new Op.Bind(i(s, "ctx"), i(s, "device"));
-                case "unbind": return new Op.Unbind(i(s, "ctx"), i(s, "dev"));
+                case "unbind": return new Op.Unbind(i(s, "ctx"), id(s, "dev"));
                 case "ioas_alloc": return new Op.IoasAlloc(i(s, "ctx"));
                 case "hwpt_alloc": {
                     List<Long> data = null;
@@ -290,15 +290,15 @@ public final class TraceCodec {
                         data = new ArrayList<>(d.size());
                         for (int k = 0; k < d.size(); k++) data.add(u64(d.get(k), "data[" + k + "]"));
                     }
-                    return new Op.HwptAlloc(i(s, "ctx"), i(s, "dev"), i(s, "pt"), u32(s.get("flags"), "flags"), dataType(s), data);
+                    return new Op.HwptAlloc(i(s, "ctx"), id(s, "dev"), id(s, "pt"), u32(s.get("flags"), "flags"), dataType(s), data);
                 }
                 case "viommu_alloc":
-                    return new Op.ViommuAlloc(i(s, "ctx"), i(s, "dev"), i(s, "hwpt"), string(s.get("type"), "type"));
+                    return new Op.ViommuAlloc(i(s, "ctx"), id(s, "dev"), id(s, "hwpt"), string(s.get("type"), "type"));
                 case "vdevice_alloc":
-                    return new Op.VdeviceAlloc(i(s, "ctx"), i(s, "viommu"), i(s, "dev"), u64(s.get("virtId"), "virtId"));
-                case "attach": return new Op.Attach(i(s, "ctx"), i(s, "dev"), i(s, "hwpt"));
-                case "detach": return new Op.Detach(i(s, "ctx"), i(s, "dev"));
-                case "destroy": return new Op.Destroy(i(s, "ctx"), i(s, "id"));
+                    return new Op.VdeviceAlloc(i(s, "ctx"), id(s, "viommu"), id(s, "dev"), u64(s.get("virtId"), "virtId"));
+                case "attach": return new Op.Attach(i(s, "ctx"), id(s, "dev"), id(s, "hwpt"));
+                case "detach": return new Op.Detach(i(s, "ctx"), id(s, "dev"));
+                case "destroy": return new Op.Destroy(i(s, "ctx"), id(s, "id"));
                 case "invalidate": {
                     JsonNode c = array(s.get("commands"), "commands");
                     List<Cmd> cmds = new ArrayList<>(c.size());
@@ -308,7 +308,7 @@ public final class TraceCodec {
                             throw fail("\"commands[" + k + "]\" must be a list of two 64-bit words [word0, word1]");
                         cmds.add(new Cmd(u64(w.get(0), "commands[" + k + "][0]"), u64(w.get(1), "commands[" + k + "][1]")));
                     }
-                    return new Op.Invalidate(i(s, "ctx"), i(s, "id"), dataType(s), cmds);
+                    return new Op.Invalidate(i(s, "ctx"), id(s, "id"), dataType(s), cmds);
                 }
                 case "kvm_vm_create": return new Op.KvmVmCreate();
                 case "kvm_vm_destroy": return new Op.KvmVmDestroy(i(s, "vm"));
@@ -316,9 +316,9 @@ public final class TraceCodec {
                 case "vcpu_load": return new Op.VcpuLoad(i(s, "vm"), i(s, "cpu"));
                 case "vcpu_put": return new Op.VcpuPut(i(s, "cpu"));
                 case "ioas_map":
-                    return new Op.IoasMap(i(s, "ctx"), i(s, "ioas"), u64(s.get("iova"), "iova"), u64(s.get("pages"), "pages"));
+                    return new Op.IoasMap(i(s, "ctx"), id(s, "ioas"), u64(s.get("iova"), "iova"), u64(s.get("pages"), "pages"));
                 case "ioas_unmap":
-                    return new Op.IoasUnmap(i(s, "ctx"), i(s, "ioas"), u64(s.get("iova"), "iova"), u64(s.get("pages"), "pages"));
+                    return new Op.IoasUnmap(i(s, "ctx"), id(s, "ioas"), u64(s.get("iova"), "iova"), u64(s.get("pages"), "pages"));
                 default: throw new IllegalStateException(name);
             }
         }
@@ -397,11 +397,21 @@ public final class TraceCodec {
             return n.intValue();
         }
 
-        /** A u32 uapi field: a JSON integer from 0 to 2^32 - 1, kept as the int with those bits. */
+        /** An object ID: a u32 in the uapi ({@code __u32 id}, {@code dev_id}, {@code pt_id}, ...). */
+        int id(JsonNode s, String field) {
+            return u32(s.get(field), field);
+        }
+
+        /**
+         * A u32 uapi field: a JSON integer from 0 to 2^32 - 1, kept as the int with those bits.
+         * Writers before 2026-12-05 wrote such a field with the high bit set as a negative int
+         * (-1 for 4294967295); TRACE.md makes every version-1 writer's file readable, so
+         * -2^31..-1 are taken as those bits too.
+         */
         int u32(JsonNode n, String label) {
             if (n == null || !n.isIntegralNumber()) throw fail(quote(label) + " must be an integer");
             BigInteger v = n.bigIntegerValue();
-            if (v.signum() < 0 || v.bitLength() > 32)
+            if (v.compareTo(BigInteger.valueOf(Integer.MIN_VALUE)) < 0 || v.compareTo(BigInteger.valueOf(0xffff_ffffL)) > 0)
                 throw fail(quote(label) + " must be an unsigned 32-bit integer (0 to 4294967295), got " + v);
             return (int) v.longValue();
         }
@@ -572,11 +582,11 @@ public final class TraceCodec {
         public Void open(Op.Open op) { return null; }
         public Void close(Op.Close op) { f("ctx", op.ctx()); return null; }
         public Void bind(Op.Bind op) { f("ctx", op.ctx()).f("device", op.device()); return null; }
-        public Void unbind(Op.Unbind op) { f("ctx", op.ctx()).f("dev", op.dev()); return null; }
+        public Void unbind(Op.Unbind op) { f("ctx", op.ctx()).f("dev", u32(op.dev())); return null; }
         public Void ioasAlloc(Op.IoasAlloc op) { f("ctx", op.ctx()); return null; }
 
         public Void hwptAlloc(Op.HwptAlloc op) {
-            f("ctx", op.ctx()).f("dev", op.dev()).f("pt", op.pt()).f("flags", Integer.toUnsignedString(op.flags()));
+            f("ctx", op.ctx()).f("dev", u32(op.dev())).f("pt", u32(op.pt())).f("flags", u32(op.flags()));
             if (op.dataType() != DataType.NONE) f("dataType", quote(op.dataType().name()));
             if (op.data() != null)
                 f("data", "[" + op.data().stream().map(TraceCodec::word).collect(Collectors.joining(", ")) + "]");
@@ -584,21 +594,21 @@ public final class TraceCodec {
         }
 
         public Void viommuAlloc(Op.ViommuAlloc op) {
-            f("ctx", op.ctx()).f("dev", op.dev()).f("hwpt", op.hwpt()).f("type", quote(op.type()));
+            f("ctx", op.ctx()).f("dev", u32(op.dev())).f("hwpt", u32(op.hwpt())).f("type", quote(op.type()));
             return null;
         }
 
         public Void vdeviceAlloc(Op.VdeviceAlloc op) {
-            f("ctx", op.ctx()).f("viommu", op.viommu()).f("dev", op.dev()).f("virtId", value(op.virtId()));
+            f("ctx", op.ctx()).f("viommu", u32(op.viommu())).f("dev", u32(op.dev())).f("virtId", value(op.virtId()));
             return null;
         }
 
-        public Void attach(Op.Attach op) { f("ctx", op.ctx()).f("dev", op.dev()).f("hwpt", op.hwpt()); return null; }
-        public Void detach(Op.Detach op) { f("ctx", op.ctx()).f("dev", op.dev()); return null; }
-        public Void destroy(Op.Destroy op) { f("ctx", op.ctx()).f("id", op.id()); return null; }
+        public Void attach(Op.Attach op) { f("ctx", op.ctx()).f("dev", u32(op.dev())).f("hwpt", u32(op.hwpt())); return null; }
+        public Void detach(Op.Detach op) { f("ctx", op.ctx()).f("dev", u32(op.dev())); return null; }
+        public Void destroy(Op.Destroy op) { f("ctx", op.ctx()).f("id", u32(op.id())); return null; }
 
         public Void invalidate(Op.Invalidate op) {
-            f("ctx", op.ctx()).f("id", op.id()).f("dataType", quote(op.dataType().name()));
+            f("ctx", op.ctx()).f("id", u32(op.id())).f("dataType", quote(op.dataType().name()));
             f("commands", "[" + op.commands().stream().map(c -> "[" + word(c.word0()) + ", " + word(c.word1()) + "]")
                     .collect(Collectors.joining(", ")) + "]");
             return null;
@@ -611,14 +621,19 @@ public final class TraceCodec {
         public Void vcpuPut(Op.VcpuPut op) { f("cpu", op.cpu()); return null; }
 
         public Void ioasMap(Op.IoasMap op) {
-            f("ctx", op.ctx()).f("ioas", op.ioas()).f("iova", value(op.iova())).f("pages", value(op.pages()));
+            f("ctx", op.ctx()).f("ioas", u32(op.ioas())).f("iova", value(op.iova())).f("pages", value(op.pages()));
             return null;
         }
 
         public Void ioasUnmap(Op.IoasUnmap op) {
-            f("ctx", op.ctx()).f("ioas", op.ioas()).f("iova", value(op.iova())).f("pages", value(op.pages()));
+            f("ctx", op.ctx()).f("ioas", u32(op.ioas())).f("iova", value(op.iova())).f("pages", value(op.pages()));
             return null;
         }
+    }
+
+    /** A u32 uapi field (object IDs, {@code flags}) as TRACE.md writes it: 0 to 4294967295. */
+    static String u32(int v) {
+        return Integer.toUnsignedString(v);
     }
 
     /** A data or command word: always {@code "0x%016x"}. */

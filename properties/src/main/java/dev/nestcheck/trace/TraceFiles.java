@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +25,17 @@ public final class TraceFiles {
      *         listed (one line naming the path)
      */
     public static List<Path> expand(List<Path> args) {
+        return expand(args, e -> {
+            throw e;
+        });
+    }
+
+    /**
+     * Expands the arguments in order; a path that does not exist or a folder that cannot be
+     * listed goes to {@code unreadable} (one line naming the path), and the others are still
+     * expanded, as {@code cat a missing b} still prints a and b.
+     */
+    public static List<Path> expand(List<Path> args, Consumer<TraceFormatException> unreadable) {
         List<Path> out = new ArrayList<>();
         for (Path arg : args) {
             if (Files.isDirectory(arg)) {
@@ -32,12 +44,12 @@ public final class TraceFiles {
                             .sorted()
                             .forEach(out::add);
                 } catch (IOException | UncheckedIOException e) {
-                    throw new TraceFormatException(arg + ": cannot list folder: " + e.getMessage(), e);
+                    unreadable.accept(new TraceFormatException(arg + ": cannot list folder: " + e.getMessage(), e));
                 }
             } else if (Files.exists(arg)) {
                 out.add(arg);
             } else {
-                throw new TraceFormatException(arg + ": no such file or folder");
+                unreadable.accept(new TraceFormatException(arg + ": no such file or folder"));
             }
         }
         return out;

@@ -173,6 +173,20 @@ class NewUserCliTest {
         assertThat(r.err()).contains("b-bad.json", "c-bad.json");
     }
 
+    /** As {@code cat a missing b}: a path that is not there is one line on stderr, and the others still run. */
+    @Test
+    void replayOfAMissingPathReportsItAndGoesOn(@TempDir Path dir) throws IOException {
+        Path good = Files.copy(MainTest.CORPUS.resolve("trace-md-example.json"), dir.resolve("good.json"));
+        Path missing = dir.resolve("missing.json");
+        MainTest.Run r = run("replay", missing.toString(), good.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.out()).contains("ok      " + good, "1 of 2 traces conform", "1 could not be read");
+        assertThat(r.err().lines().toList()).containsExactly("nestcheck: " + missing + ": no such file or folder");
+        MainTest.Run none = run("replay", missing.toString());
+        assertThat(none.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(none.err().lines().toList()).containsExactly("nestcheck: " + missing + ": no such file or folder");
+    }
+
     @Test
     void oneBugUnderSeveralPoliciesIsShownAndWrittenOnce(@TempDir Path dir) throws IOException {
         MainTest.Run r = run("check", "--impl", "broken-throws", "--tries", "20", "--seed", "1", "--report", dir.toString());

@@ -71,7 +71,7 @@ class StepComparatorTest {
         StepComparator c = new StepComparator(PLATFORM);
         List<Issued> flush = List.of(new Issued(0, Cmd.tlbiS12Vmall(1), "S2INV-3"), new Issued(0, SYNC, "S2INV-3"));
         List<String> diffs = c.compareOutcomes(Outcome.ok("OBJ-7").withIssued(flush), Outcome.ok("OBJ-7"));
-        assertThat(diffs).singleElement().asString().contains("model issued 1 batches, impl 0").contains("missing");
+        assertThat(diffs).singleElement().asString().contains("model issued 1 batch, impl 0").contains("missing");
         assertThat(c.brokenRules()).containsExactly("S2INV-3");
         assertThat(c.compareOutcomes(Outcome.ok("OBJ-7"), Outcome.fail(dev.nestcheck.spec.Errno.EBUSY, "OBJ-3")))
                 .singleElement().asString().startsWith("outcome:");

@@ -112,6 +112,17 @@ class CounterexampleReportTest {
         }
     }
 
+    /** A divergence may depend on the v2 SMMU fields (S2INV-2's big areas), so the platform in words names them. */
+    @Test
+    void thePlatformInWordsNamesRangeInvAndMaxTlbiPages() {
+        dev.nestcheck.spec.Platform p = TraceCodec.parsePlatform("{\"policy\": \"S2_PARENT\", \"smmus\": ["
+                + "{\"id\": 0, \"vmidBits\": 2, \"nesting\": true, \"s2fwb\": true, \"btm\": false, \"maxTlbiPages\": 4},"
+                + "{\"id\": 1, \"vmidBits\": 8, \"nesting\": true, \"s2fwb\": false, \"btm\": false, \"rangeInv\": true}],"
+                + " \"devices\": []}", "p.json");
+        assertThat(CounterexampleText.platform(p)).contains("  smmu0: 2-bit VMIDs, nesting, S2FWB, maxTlbiPages 4\n",
+                "  smmu1: 8-bit VMIDs, nesting, rangeInv\n");
+    }
+
     /** Compiles one source file with the test class path; fails with javac's output. */
     static Path compile(Path dir, Path source) throws Exception {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();

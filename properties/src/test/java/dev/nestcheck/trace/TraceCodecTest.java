@@ -1,5 +1,6 @@
 package dev.nestcheck.trace;
 
+import dev.nestcheck.conformance.Describe;
 import dev.nestcheck.spec.Cmd;
 import dev.nestcheck.spec.DataType;
 import dev.nestcheck.spec.DeviceSpec;
@@ -401,10 +402,43 @@ class TraceCodecTest {
                 .isEqualTo(0x8000_0004);
         assertThatThrownBy(() -> TraceCodec.parse(base(String.format(line, "4294967296")), "bad.json"))
                 .hasMessage("bad.json: step 2 (steps[1], hwpt_alloc): \"flags\" must be an unsigned 32-bit integer (0 to 4294967295), got 4294967296");
-        assertThatThrownBy(() -> TraceCodec.parse(base(String.format(line, "-1")), "bad.json"))
-                .hasMessage("bad.json: step 2 (steps[1], hwpt_alloc): \"flags\" must be an unsigned 32-bit integer (0 to 4294967295), got -1");
+        assertThatThrownBy(() -> TraceCodec.parse(base(String.format(line, "-2147483649")), "bad.json"))
+                .hasMessage("bad.json: step 2 (steps[1], hwpt_alloc): \"flags\" must be an unsigned 32-bit integer (0 to 4294967295), got -2147483649");
         assertThat(TraceCodec.write(new Trace(null, PLATFORM, List.of(Step.of(new Op.HwptAlloc(1, 1, 2, -1, DataType.NONE, null))))))
                 .contains("\"flags\": 4294967295");
+    }
+
+    /**
+     * TRACE.md: a reader accepts every file an earlier version-1 writer wrote. Until 2026-12-05 the
+     * writer wrote u32 fields with the high bit set as negative ints: flags with bit 31
+     * (-2147483647 for 0x80000001) and the generator's edge IDs (-1, -2147483648).
+     */
+    @Test
+    void u32FieldsWrittenSignedByEarlierWritersStillRead() {
+        String line = "{\"op\": \"hwpt_alloc\", \"ctx\": 1, \"dev\": %s, \"pt\": 2, \"flags\": %s}";
+        Op.HwptAlloc old = (Op.HwptAlloc) TraceCodec.parse(base(String.format(line, "-1", "-2147483647")), "t.json").steps().get(1).op();
+        Op.HwptAlloc now = (Op.HwptAlloc) TraceCodec.parse(base(String.format(line, "4294967295", "2147483649")), "t.json").steps().get(1).op();
+        assertThat(old).isEqualTo(now);
+        assertThat(old.flags()).isEqualTo(0x8000_0001);
+        assertThat(TraceCodec.write(new Trace(null, PLATFORM, List.of(Step.of(old)))))
+                .contains("\"dev\": 4294967295, \"pt\": 2, \"flags\": 2147483649");
+    }
+
+    /** TRACE.md: object IDs are __u32 in the uapi, so they take the whole unsigned range, and are written so. */
+    @Test
+    void objectIdsAreU32() {
+        for (String step : List.of("{\"op\": \"destroy\", \"ctx\": 1, \"id\": %s}", "{\"op\": \"unbind\", \"ctx\": 1, \"dev\": %s}",
+                "{\"op\": \"attach\", \"ctx\": 1, \"dev\": 1, \"hwpt\": %s}", "{\"op\": \"detach\", \"ctx\": 1, \"dev\": %s}",
+                "{\"op\": \"viommu_alloc\", \"ctx\": 1, \"dev\": 1, \"hwpt\": %s, \"type\": \"ARM_SMMUV3\"}",
+                "{\"op\": \"vdevice_alloc\", \"ctx\": 1, \"viommu\": %s, \"dev\": 1, \"virtId\": 0}",
+                "{\"op\": \"ioas_map\", \"ctx\": 1, \"ioas\": %s, \"iova\": 0, \"pages\": 1}",
+                "{\"op\": \"invalidate\", \"ctx\": 1, \"id\": %s, \"dataType\": \"ARM_SMMUV3\", \"commands\": []}")) {
+            Trace t = TraceCodec.parse(base(String.format(step, "4294967295")), "t.json");
+            assertThat(TraceCodec.write(t)).contains(": 4294967295").doesNotContain("-1");
+            assertThat(Describe.op(t.steps().get(1).op())).contains("=4294967295").doesNotContain("-1");
+            assertThatThrownBy(() -> TraceCodec.parse(base(String.format(step, "4294967296")), "bad.json"))
+                    .hasMessageContaining("must be an unsigned 32-bit integer (0 to 4294967295), got 4294967296");
+        }
     }
 
     @Test
