@@ -34,6 +34,9 @@ public final class KselftestExport {
     private KselftestExport() {
     }
 
+    /** RULES.md PLAT-6: the model's IOVAs are page numbers below 2^20. */
+    private static final long IOVA_PAGES = 1L << 20;
+
     /** The file name of the reproducer in a counterexample report folder. */
     public static final String REPRO = "repro.c";
 
@@ -143,7 +146,7 @@ public final class KselftestExport {
                     break;
                 }
                 case "unbind":
-                    body.append(String.format(Locale.ROOT, "\tnc_unbind(%d, %d, %du, %s);%n", n, i(s, "ctx"), i(s, "dev"), expectArgs(e)));
+                    body.append(String.format(Locale.ROOT, "\tnc_unbind(%d, %d, %su, %s);%n", n, i(s, "ctx"), u32(s, "dev"), expectArgs(e)));
                     break;
                 case "ioas_alloc":
                     body.append(String.format(Locale.ROOT, "\t{%n\t\tstruct iommu_ioas_alloc c = { .size = sizeof(c) };%n"
@@ -155,42 +158,40 @@ public final class KselftestExport {
                     break;
                 case "viommu_alloc":
                     body.append(String.format(Locale.ROOT, "\t{%n\t\tstruct iommu_viommu_alloc c = { .size = sizeof(c), .type = %s,"
-                                    + " .dev_id = nc_id(%d, %du), .hwpt_id = nc_id(%d, %du) };%n"
+                                    + " .dev_id = nc_id(%d, %su), .hwpt_id = nc_id(%d, %su) };%n"
                                     + "\t\tint r = ioctl(nc_ctx_fd(%d), IOMMU_VIOMMU_ALLOC, &c);%n"
                                     + "\t\tnc_check_id(%d, %d, r, errno, c.out_viommu_id, %s);%n\t}%n",
-                            viommuType(s.get("type").asText()), i(s, "ctx"), i(s, "dev"), i(s, "ctx"), i(s, "hwpt"), i(s, "ctx"),
+                            viommuType(s.get("type").asText()), i(s, "ctx"), u32(s, "dev"), i(s, "ctx"), u32(s, "hwpt"), i(s, "ctx"),
                             n, i(s, "ctx"), expectArgs(e)));
                     break;
                 case "vdevice_alloc":
                     body.append(String.format(Locale.ROOT, "\t{%n\t\tstruct iommu_vdevice_alloc c = { .size = sizeof(c),"
-                                    + " .viommu_id = nc_id(%d, %du), .dev_id = nc_id(%d, %du), .virt_id = %sULL };%n"
+                                    + " .viommu_id = nc_id(%d, %su), .dev_id = nc_id(%d, %su), .virt_id = %sULL };%n"
                                     + "\t\tint r = ioctl(nc_ctx_fd(%d), IOMMU_VDEVICE_ALLOC, &c);%n"
                                     + "\t\tnc_check_id(%d, %d, r, errno, c.out_vdevice_id, %s);%n\t}%n",
-                            i(s, "ctx"), i(s, "viommu"), i(s, "ctx"), i(s, "dev"), hex(u64(s.get("virtId"))), i(s, "ctx"), n, i(s, "ctx"),
+                            i(s, "ctx"), u32(s, "viommu"), i(s, "ctx"), u32(s, "dev"), hex(u64(s.get("virtId"))), i(s, "ctx"), n, i(s, "ctx"),
                             expectArgs(e)));
                     break;
                 case "attach":
-                    body.append(String.format(Locale.ROOT, "\tnc_attach(%d, %d, %du, %du, %s);%n", n, i(s, "ctx"), i(s, "dev"), i(s, "hwpt"),
+                    body.append(String.format(Locale.ROOT, "\tnc_attach(%d, %d, %su, %su, %s);%n", n, i(s, "ctx"), u32(s, "dev"), u32(s, "hwpt"),
                             expectArgs(e)));
                     break;
                 case "detach":
-                    body.append(String.format(Locale.ROOT, "\tnc_detach(%d, %d, %du, %s);%n", n, i(s, "ctx"), i(s, "dev"), expectArgs(e)));
+                    body.append(String.format(Locale.ROOT, "\tnc_detach(%d, %d, %su, %s);%n", n, i(s, "ctx"), u32(s, "dev"), expectArgs(e)));
                     break;
                 case "destroy":
-                    body.append(String.format(Locale.ROOT, "\t{%n\t\tstruct iommu_destroy c = { .size = sizeof(c), .id = nc_id(%d, %du) };%n"
+                    body.append(String.format(Locale.ROOT, "\t{%n\t\tstruct iommu_destroy c = { .size = sizeof(c), .id = nc_id(%d, %su) };%n"
                             + "\t\tint r = ioctl(nc_ctx_fd(%d), IOMMU_DESTROY, &c);%n"
-                            + "\t\tnc_check(%d, r, errno, 0, %s);%n\t}%n", i(s, "ctx"), i(s, "id"), i(s, "ctx"), n, expectArgs(e)));
+                            + "\t\tnc_check(%d, r, errno, 0, %s);%n\t}%n", i(s, "ctx"), u32(s, "id"), i(s, "ctx"), n, expectArgs(e)));
                     break;
                 case "invalidate":
                     invalidate(n, s, e);
                     break;
                 case "ioas_map":
-                    body.append(String.format(Locale.ROOT, "\tnc_ioas_map(%d, %d, %du, %sULL, %sULL, %s);%n", n, i(s, "ctx"), i(s, "ioas"),
-                            hex(u64(s.get("iova"))), hex(u64(s.get("pages"))), expectArgs(e)));
+                    ioasMap(n, s, e, desc);
                     break;
                 case "ioas_unmap":
-                    body.append(String.format(Locale.ROOT, "\tnc_ioas_unmap(%d, %d, %du, %sULL, %sULL, %s);%n", n, i(s, "ctx"), i(s, "ioas"),
-                            hex(u64(s.get("iova"))), hex(u64(s.get("pages"))), expectArgs(e)));
+                    ioasUnmap(n, s, e, desc);
                     break;
                 case "kvm_vm_create": case "kvm_vm_destroy": case "kvm_bind": case "vcpu_load": case "vcpu_put":
                     skip(n, desc, "no uapi equivalent: KVM VMs, their iommufd binding and vCPU scheduling are KVM's,"
@@ -223,11 +224,11 @@ public final class KselftestExport {
             } else {
                 body.append("\t{\n");
             }
-            body.append(String.format(Locale.ROOT, "\t\tstruct iommu_hwpt_alloc c = { .size = sizeof(c), .flags = %sU, .dev_id = nc_id(%d, %du),"
-                            + " .pt_id = nc_id(%d, %du),%n\t\t\t.data_type = %s, .data_len = %d, .data_uptr = (__u64)(uintptr_t)%s };%n"
+            body.append(String.format(Locale.ROOT, "\t\tstruct iommu_hwpt_alloc c = { .size = sizeof(c), .flags = %sU, .dev_id = nc_id(%d, %su),"
+                            + " .pt_id = nc_id(%d, %su),%n\t\t\t.data_type = %s, .data_len = %d, .data_uptr = (__u64)(uintptr_t)%s };%n"
                             + "\t\tint r = ioctl(nc_ctx_fd(%d), IOMMU_HWPT_ALLOC, &c);%n"
                             + "\t\tnc_check_id(%d, %d, r, errno, c.out_hwpt_id, %s);%n\t}%n",
-                    hex(u64(s.get("flags"))), ctx, i(s, "dev"), ctx, i(s, "pt"), hwptDataType(dataType), 8 * words, data, ctx, n, ctx,
+                    hex(u64(s.get("flags"))), ctx, u32(s, "dev"), ctx, u32(s, "pt"), hwptDataType(dataType), 8 * words, data, ctx, n, ctx,
                     expectArgs(e)));
         }
 
@@ -243,12 +244,56 @@ public final class KselftestExport {
             } else {
                 body.append("\t\tstatic __u64 cmds[1][2];\n");
             }
-            body.append(String.format(Locale.ROOT, "\t\tstruct iommu_hwpt_invalidate c = { .size = sizeof(c), .hwpt_id = nc_id(%d, %du),"
+            body.append(String.format(Locale.ROOT, "\t\tstruct iommu_hwpt_invalidate c = { .size = sizeof(c), .hwpt_id = nc_id(%d, %su),"
                             + " .data_uptr = (__u64)(uintptr_t)cmds,%n\t\t\t.data_type = %s, .entry_len = 16, .entry_num = %d };%n"
                             + "\t\tint r = ioctl(nc_ctx_fd(%d), IOMMU_HWPT_INVALIDATE, &c);%n"
                             + "\t\tnc_check_full(%d, r, errno, 0, %s, c.entry_num, %dLL);%n\t}%n",
-                    ctx, i(s, "id"), invalidateDataType(s.path("dataType").asText("NONE")), cmds.size(), ctx, n, expectArgs(e),
+                    ctx, u32(s, "id"), invalidateDataType(s.path("dataType").asText("NONE")), cmds.size(), ctx, n, expectArgs(e),
                     e == null || e.entryNum() == null ? -1 : e.entryNum()));
+        }
+
+        /**
+         * MAP-1 in bytes of this machine's pages. A run that leaves PLAT-6's IOVA space fails in the
+         * model (EINVAL) but may map on a kernel, whose space is the SMMU's input range, and would
+         * not fit in 64 bits of bytes at all from 2^52 pages: skipped, which leaves the kernel's IOAS
+         * as the model's.
+         */
+        private void ioasMap(int n, JsonNode s, Expectation e, String desc) {
+            long iova = u64(s.get("iova")), pages = u64(s.get("pages"));
+            if (Long.compareUnsigned(iova, IOVA_PAGES) >= 0 || Long.compareUnsigned(pages, IOVA_PAGES - iova) > 0) {
+                skip(n, desc, "no faithful uapi equivalent: the run leaves the IOVA space of RULES.md PLAT-6 (2^20 pages),"
+                        + " where the model refuses it and a kernel may map it; not run, so the IOAS stays as in the trace");
+                return;
+            }
+            body.append(String.format(Locale.ROOT, "\tnc_ioas_map(%d, %d, %su, %sULL, %sULL, %s);%n", n, i(s, "ctx"), u32(s, "ioas"),
+                    hex(iova), hex(pages), expectArgs(e)));
+        }
+
+        /**
+         * MAP-2 in bytes. Every area the reproducer maps lies below 2^20 pages (see ioasMap), so a
+         * range is cut at page 2^20 without changing what it finds, and then fits in 64 bits of
+         * bytes; iova 0 with 2^64 - 1 pages stays the kernel's unmap-all. A range that wraps around
+         * the 64-bit page space (the model's EINVAL) has no byte form: skipped, it changes nothing.
+         */
+        private void ioasUnmap(int n, JsonNode s, Expectation e, String desc) {
+            long iova = u64(s.get("iova")), pages = u64(s.get("pages"));
+            long last = iova + pages - 1;
+            if (pages != 0 && !(iova == 0 && pages == -1L) && Long.compareUnsigned(last, iova) < 0) {
+                skip(n, desc, "no uapi equivalent: the range wraps around the 64-bit page space, which RULES.md MAP-2"
+                        + " refuses (EINVAL) and no byte range can express; it changes nothing");
+                return;
+            }
+            if (pages != 0 && !(iova == 0 && pages == -1L) && Long.compareUnsigned(last, IOVA_PAGES) > 0) {
+                long first = Long.compareUnsigned(iova, IOVA_PAGES) > 0 ? IOVA_PAGES : iova;
+                body.append(String.format(Locale.ROOT, "\t/* pages %s..%s cut to %s..%s: no mapping lies past page 2^20"
+                        + " (PLAT-6) */%n", hex(iova), hex(last), hex(first), hex(IOVA_PAGES)));
+                iova = first;
+                pages = IOVA_PAGES - first + 1;
+            } else if (pages == 0 && Long.compareUnsigned(iova, IOVA_PAGES) > 0) {
+                iova = IOVA_PAGES;   // EINVAL for the length either way; the IOVA must still fit in bytes
+            }
+            body.append(String.format(Locale.ROOT, "\tnc_ioas_unmap(%d, %d, %su, %sULL, %sULL, %s);%n", n, i(s, "ctx"), u32(s, "ioas"),
+                    hex(iova), hex(pages), expectArgs(e)));
         }
 
         private void skip(int n, String desc, String why) {
@@ -257,18 +302,18 @@ public final class KselftestExport {
 
         // ---------------------------------------------------------------- expectations
 
-        /** {@code want, value}: want is -1 (none), 0 (ok), or the errno; value the expected ID or -1. */
+        /** {@code want, value}: want is NC_EXPECT_NOTHING, NC_EXPECT_OK, NC_EXPECT_VALUE or the errno. */
         private static String expectArgs(Expectation e) {
-            if (e == null || e.result() == null) return "-1, -1LL";
-            if (e.result() instanceof Expectation.Fail f) return f.errno().name() + ", -1LL";
-            if (e.result() instanceof Expectation.OkValue v) return "0, " + v.value() + "LL";
-            return "0, -1LL";
+            if (e == null || e.result() == null) return "NC_EXPECT_NOTHING, 0";
+            if (e.result() instanceof Expectation.Fail f) return f.errno().name() + ", 0";
+            if (e.result() instanceof Expectation.OkValue v) return "NC_EXPECT_VALUE, " + Long.toUnsignedString(v.value()) + "ULL";
+            return "NC_EXPECT_OK, 0";
         }
 
         private static String expectText(Expectation e) {
             if (e == null || e.result() == null) return "";
             if (e.result() instanceof Expectation.Fail f) return " -> expect " + f.errno().name();
-            if (e.result() instanceof Expectation.OkValue v) return " -> expect ok " + v.value();
+            if (e.result() instanceof Expectation.OkValue v) return " -> expect ok " + Long.toUnsignedString(v.value());
             return " -> expect ok" + (e.entryNum() != null ? ", entryNum " + e.entryNum() : "");
         }
 
@@ -288,6 +333,11 @@ public final class KselftestExport {
 
         private static int i(JsonNode s, String f) {
             return s.get(f).asInt();
+        }
+
+        /** An object ID, a u32 (the trace writes it unsigned), for a {@code %su} literal. */
+        private static String u32(JsonNode s, String f) {
+            return Long.toString(s.get(f).asLong() & 0xffff_ffffL);
         }
 
         private static long u64(JsonNode n) {

@@ -1,12 +1,12 @@
 package dev.nestcheck.export;
 
 /**
- * The uapi the reproducers use, as C: the installed headers when they have it, else guarded
- * definitions written by nestcheck from the documented ABI (the struct layouts and ioctl numbers of
- * include/uapi/linux/iommufd.h and vfio.h in Linux 6.13+; facts only). Each ioctl's structure is
- * guarded by its ioctl macro, which the kernel headers introduce together with it; enum values
- * get names of their own ({@code NC_...}), since an enum constant cannot be tested with
- * {@code #ifdef}.
+ * The uapi the reproducers use, as C definitions written by nestcheck from the documented ABI
+ * (the struct layouts and ioctl numbers of include/uapi/linux/iommufd.h and vfio.h in Linux
+ * 6.13+; facts only), never the installed headers: those may be older than a field the program
+ * sets (Linux 6.6's iommu_hwpt_alloc has no data_type), and an extensible uapi structure only grows
+ * at its end, so these work with any kernel that has the ioctl. Enum values get names of their own
+ * ({@code NC_...}).
  */
 final class Uapi {
     private Uapi() {
@@ -26,35 +26,25 @@ final class Uapi {
             "#include <unistd.h>",
             "#include <linux/types.h>",
             "#include <linux/ioctl.h>",
-            "#if defined(__has_include)",
-            "#if __has_include(<linux/iommufd.h>)",
-            "#include <linux/iommufd.h>",
-            "#endif",
-            "#if __has_include(<linux/vfio.h>)",
-            "#include <linux/vfio.h>",
-            "#endif",
-            "#endif",
             "",
-            "/* ---- iommufd: guarded definitions for headers that lack them (documented ABI) ---- */",
-            "#ifndef IOMMUFD_TYPE",
+            "/*",
+            " * ---- iommufd: the structures and ioctls this program uses, from the documented ABI ----",
+            " * Not taken from <linux/iommufd.h>: an installed header may predate a field used here",
+            " * (6.6's struct iommu_hwpt_alloc has no data_type), and these structures only ever grow",
+            " * at their end, so a newer kernel takes them as they are. Do not include the header too.",
+            " */",
             "#define IOMMUFD_TYPE (';')",
-            "#endif",
-            "#ifndef IOMMU_DESTROY",
             "struct iommu_destroy {",
             "\t__u32 size;",
             "\t__u32 id;",
             "};",
             "#define IOMMU_DESTROY _IO(IOMMUFD_TYPE, 0x80)",
-            "#endif",
-            "#ifndef IOMMU_IOAS_ALLOC",
             "struct iommu_ioas_alloc {",
             "\t__u32 size;",
             "\t__u32 flags;",
             "\t__u32 out_ioas_id;",
             "};",
             "#define IOMMU_IOAS_ALLOC _IO(IOMMUFD_TYPE, 0x81)",
-            "#endif",
-            "#ifndef IOMMU_IOAS_MAP",
             "struct iommu_ioas_map {",
             "\t__u32 size;",
             "\t__u32 flags;",
@@ -65,8 +55,6 @@ final class Uapi {
             "\t__aligned_u64 iova;",
             "};",
             "#define IOMMU_IOAS_MAP _IO(IOMMUFD_TYPE, 0x85)",
-            "#endif",
-            "#ifndef IOMMU_IOAS_UNMAP",
             "struct iommu_ioas_unmap {",
             "\t__u32 size;",
             "\t__u32 ioas_id;",
@@ -74,8 +62,6 @@ final class Uapi {
             "\t__aligned_u64 length;",
             "};",
             "#define IOMMU_IOAS_UNMAP _IO(IOMMUFD_TYPE, 0x86)",
-            "#endif",
-            "#ifndef IOMMU_HWPT_ALLOC",
             "struct iommu_hwpt_alloc {",
             "\t__u32 size;",
             "\t__u32 flags;",
@@ -90,8 +76,6 @@ final class Uapi {
             "\t__u32 __reserved2;",
             "};",
             "#define IOMMU_HWPT_ALLOC _IO(IOMMUFD_TYPE, 0x89)",
-            "#endif",
-            "#ifndef IOMMU_GET_HW_INFO",
             "struct iommu_hw_info {",
             "\t__u32 size;",
             "\t__u32 flags;",
@@ -103,8 +87,6 @@ final class Uapi {
             "\t__aligned_u64 out_capabilities;",
             "};",
             "#define IOMMU_GET_HW_INFO _IO(IOMMUFD_TYPE, 0x8a)",
-            "#endif",
-            "#ifndef IOMMU_HWPT_INVALIDATE",
             "struct iommu_hwpt_invalidate {",
             "\t__u32 size;",
             "\t__u32 hwpt_id;",
@@ -115,8 +97,6 @@ final class Uapi {
             "\t__u32 __reserved;",
             "};",
             "#define IOMMU_HWPT_INVALIDATE _IO(IOMMUFD_TYPE, 0x8d)",
-            "#endif",
-            "#ifndef IOMMU_VIOMMU_ALLOC",
             "struct iommu_viommu_alloc {",
             "\t__u32 size;",
             "\t__u32 flags;",
@@ -126,8 +106,6 @@ final class Uapi {
             "\t__u32 out_viommu_id;",
             "};",
             "#define IOMMU_VIOMMU_ALLOC _IO(IOMMUFD_TYPE, 0x90)",
-            "#endif",
-            "#ifndef IOMMU_VDEVICE_ALLOC",
             "struct iommu_vdevice_alloc {",
             "\t__u32 size;",
             "\t__u32 viommu_id;",
@@ -136,7 +114,6 @@ final class Uapi {
             "\t__aligned_u64 virt_id;",
             "};",
             "#define IOMMU_VDEVICE_ALLOC _IO(IOMMUFD_TYPE, 0x91)",
-            "#endif",
             "/* enum values of the uapi, under names of our own */",
             "#define NC_IOAS_MAP_FIXED_IOVA 1u",
             "#define NC_IOAS_MAP_WRITEABLE 2u",
@@ -161,12 +138,9 @@ final class Uapi {
             "\t__u32 aidr;",
             "};",
             "",
-            "/* ---- VFIO device cdev (Linux 6.6+) ---- */",
-            "#ifndef VFIO_TYPE",
+            "/* ---- VFIO device cdev (Linux 6.6+), likewise not from <linux/vfio.h> ---- */",
             "#define VFIO_TYPE (';')",
             "#define VFIO_BASE 100",
-            "#endif",
-            "#ifndef VFIO_DEVICE_BIND_IOMMUFD",
             "struct vfio_device_bind_iommufd {",
             "\t__u32 argsz;",
             "\t__u32 flags;",
@@ -174,21 +148,16 @@ final class Uapi {
             "\t__u32 out_devid;",
             "};",
             "#define VFIO_DEVICE_BIND_IOMMUFD _IO(VFIO_TYPE, VFIO_BASE + 18)",
-            "#endif",
-            "#ifndef VFIO_DEVICE_ATTACH_IOMMUFD_PT",
             "struct vfio_device_attach_iommufd_pt {",
             "\t__u32 argsz;",
             "\t__u32 flags;",
             "\t__u32 pt_id;",
             "};",
             "#define VFIO_DEVICE_ATTACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 19)",
-            "#endif",
-            "#ifndef VFIO_DEVICE_DETACH_IOMMUFD_PT",
             "struct vfio_device_detach_iommufd_pt {",
             "\t__u32 argsz;",
             "\t__u32 flags;",
             "};",
             "#define VFIO_DEVICE_DETACH_IOMMUFD_PT _IO(VFIO_TYPE, VFIO_BASE + 20)",
-            "#endif",
             "");
 }

@@ -32,6 +32,29 @@ class ExportCliTest {
         }
     }
 
+    /** Report folders all hold S2_PARENT-divergence/trace.json: each trace gets a C file of its own, named apart. */
+    @Test
+    void tracesThatWouldShareANameGetOneFileEach(@TempDir Path dir) throws Exception {
+        String trace = Files.readString(CORPUS.resolve("att.json"));
+        for (String run : new String[] {"r1", "r2"}) {
+            Path d = dir.resolve("reports").resolve(run).resolve("S2_PARENT-divergence");
+            Files.createDirectories(d);
+            Files.writeString(d.resolve("trace.json"), trace);
+        }
+        Files.createDirectories(dir.resolve("a"));
+        Files.writeString(dir.resolve("a").resolve("att.json"), trace);
+        Path out = dir.resolve("out");
+        ExecCliTest.Run run = ExecCliTest.run("export", "--kselftest", dir.resolve("reports").toString(),
+                dir.resolve("a").toString(), CORPUS.resolve("att.json").toString(), dir.resolve("a").resolve("att.json").toString(),
+                "-o", out.toString());
+        assertThat(run.code()).as(run.toString()).isZero();
+        try (var s = Files.list(out)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted())
+                    .containsExactly("a_att.c", "corpus_att.c", "r1_S2_PARENT-divergence.c", "r2_S2_PARENT-divergence.c");
+        }
+        assertThat(run.err().lines().filter(l -> l.startsWith("wrote ")).count()).isEqualTo(4);
+    }
+
     @Test
     void badInputIsOneLine(@TempDir Path dir) throws Exception {
         ExecCliTest.Run noFormat = ExecCliTest.run("export", CORPUS.resolve("att.json").toString());
