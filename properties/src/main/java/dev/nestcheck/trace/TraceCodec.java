@@ -273,6 +273,11 @@ public final class TraceCodec {
             fields(s, "", allowed, required);
             Op op = op(name, s);
             Expectation expect = s.has("expect") ? expectation(s.get("expect"), platform) : null;
+            // expectations no outcome of this op can meet are a malformed trace, not a failed check
+            if (expect != null && expect.entryNum() != null && !(op instanceof Op.Invalidate))
+                throw fail("\"expect.entryNum\" is for invalidate only");
+            if (expect != null && expect.result() instanceof Expectation.OkValue && !op.returnsValue())
+                throw fail("\"expect.ok\" must be true: " + name + " returns no value");
             return new Step(op, expect);
         }
 

@@ -191,7 +191,8 @@ class TraceCodecTest {
         String json = "{\"steps\": [{\"expect\": {\"ok\": 1}, \"op\": \"open\"},"
                 + " {\"flags\": 0, \"pt\": 2, \"dev\": 1, \"ctx\": 1, \"op\": \"hwpt_alloc\"},"
                 + " {\"commands\": [[1, \"0xA\"]], \"id\": 4, \"ctx\": 1, \"op\": \"invalidate\"},"
-                + " {\"expect\": {\"ste\": {\"0\": \"S1\"}, \"issued\": [], \"entryNum\": 0, \"errno\": \"EIO\"}, \"op\": \"open\"}],"
+                + " {\"expect\": {\"ste\": {\"0\": \"S1\"}, \"issued\": [], \"entryNum\": 0, \"errno\": \"EIO\"}, \"commands\": [], \"id\": 4,"
+                + " \"ctx\": 1, \"op\": \"invalidate\"}],"
                 + " \"platform\": {\"devices\": [{\"canwbs\": false, \"streamId\": \"0x10\", \"smmu\": 0, \"id\": 0}],"
                 + " \"smmus\": [{\"btm\": false, \"s2fwb\": false, \"nesting\": true, \"vmidBits\": 16, \"id\": 0}], \"policy\": \"VIOMMU\"},"
                 + " \"format\": \"nestcheck-trace/1\"}";
@@ -290,6 +291,10 @@ class TraceCodecTest {
                         "bad.json: step 2 (steps[1], open): \"expect.errno\" must be a string"),
                 Arguments.of(base("{\"op\": \"open\", \"expect\": {\"ok\": 1, \"entryNum\": -1}}"),
                         "bad.json: step 2 (steps[1], open): \"expect.entryNum\" must be >= 0"),
+                Arguments.of(base("{\"op\": \"open\", \"expect\": {\"ok\": 1, \"entryNum\": 0}}"),
+                        "bad.json: step 2 (steps[1], open): \"expect.entryNum\" is for invalidate only"),
+                Arguments.of(base("{\"op\": \"close\", \"ctx\": 1, \"expect\": {\"ok\": 1}}"),
+                        "bad.json: step 2 (steps[1], close): \"expect.ok\" must be true: close returns no value"),
                 Arguments.of(base("{\"op\": \"open\", \"expect\": {\"ok\": 1, \"issued\": [\"TLBI_EVERYTHING\"]}}"),
                         "bad.json: step 2 (steps[1], open): \"expect.issued[0]\" is not an opcode name: \"TLBI_EVERYTHING\""),
                 Arguments.of(base("{\"op\": \"open\", \"expect\": {\"ok\": 1, \"issued\": \"CMD_SYNC\"}}"),
@@ -489,7 +494,10 @@ class TraceCodecTest {
             Platform p = Platforms.named(Platforms.names().get(r.nextInt(3)), Policy.values()[r.nextInt(4)]);
             int n = r.nextInt(25);
             List<Step> steps = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) steps.add(new Step(op(r), r.nextInt(4) == 0 ? null : expect(r, p)));
+            for (int i = 0; i < n; i++) {
+                Op op = op(r);
+                steps.add(new Step(op, r.nextInt(4) == 0 ? null : expect(r, p, op)));
+            }
             String d = r.nextBoolean() ? null : "random " + r.nextInt() + (r.nextBoolean() ? " \"q\" \\ \u00fc\n" : "");
             return new Trace(d, p, steps);
         }
@@ -550,15 +558,16 @@ class TraceCodecTest {
             }
         }
 
-        static Expectation expect(Random r, Platform p) {
+        /** Any expectation the op can have: a value only if it returns one, entryNum only for invalidate. */
+        static Expectation expect(Random r, Platform p, Op op) {
             Expectation.Result res;
             switch (r.nextInt(4)) {
                 case 0: res = null; break;
                 case 1: res = new Expectation.Ok(); break;
-                case 2: res = new Expectation.OkValue(l(r)); break;
+                case 2: res = op.returnsValue() ? new Expectation.OkValue(l(r)) : new Expectation.Ok(); break;
                 default: res = new Expectation.Fail(Errno.values()[r.nextInt(Errno.values().length)]);
             }
-            Integer entryNum = r.nextBoolean() ? null : r.nextInt(70);
+            Integer entryNum = r.nextBoolean() || !(op instanceof Op.Invalidate) ? null : r.nextInt(70);
             List<String> issued = null;
             if (r.nextBoolean()) {
                 issued = new ArrayList<>();
