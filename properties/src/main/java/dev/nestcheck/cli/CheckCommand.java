@@ -363,6 +363,9 @@ final class CheckCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
+        Map<Policy, Failing> failing = new java.util.concurrent.ConcurrentHashMap<>();
+        Thread keepOnInterrupt = new Thread(() -> keepFailingCases(plan, failing, done), "nestcheck-interrupted");
+        Runtime.getRuntime().addShutdownHook(keepOnInterrupt);
         long maxCases = plan.tries() == Integer.MAX_VALUE ? 0 : (long) plan.tries() * policies.size();
         long maxNanos = budget.time == null ? 0 : budget.time.toNanos();
         Progress.Budget progressBudget = new Progress.Budget() {
@@ -372,13 +375,14 @@ final class CheckCommand implements Callable<Integer> {
         };
         try (Progress progress = new Progress(io, "checking", 
                 () -> properties.stream().mapToLong(ConformanceProperty::stepsExecuted).sum(), progressBudget,
-                () -> done.size() + "/" + policies.size() + " policies" + (done.isEmpty() ? ""
+                () -> done.size() + "/" + policies.size() + " policies" + shrinking(failing, done) + (done.isEmpty() ? ""
                         : ", rules covered " + new RuleCoverage(catalogue, copy(done)).covered().size()))) {
             List<Future<Conformance.Result>> futures = new ArrayList<>();
             for (int i = 0; i < policies.size(); i++) {
                 Policy p = policies.get(i);
                 ConformanceProperty property = properties.get(i);
-                Settings settings = plan.base().withName("check " + plan.provider().name() + " " + p);
+                Settings settings = plan.base().withName("check " + plan.provider().name() + " " + p)
+                        .withFailureWatch((before, token, shrunk) -> failing.put(p, new Failing(before, token, shrunk)));
                 futures.add(pool.submit(() -> {
                     if (hung.get()) return null;
                     Conformance.Result r = Conformance.run(property, settings);
@@ -392,7 +396,56 @@ final class CheckCommand implements Callable<Integer> {
             return results;
         } finally {
             pool.shutdownNow();
+            try {
+                Runtime.getRuntime().removeShutdownHook(keepOnInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran): it keeps what was found
+            }
         }
+    }
+
+    /** A policy's failing case as its run last told it: the smallest so far, while the run is not done. */
+    private record Failing(long casesBefore, String token, boolean shrunk) {
+    }
+
+    /** The progress line's word on policies whose counterexample is being shrunk. */
+    private static String shrinking(Map<Policy, Failing> failing, Map<Policy, Statistics> done) {
+        List<String> s = new ArrayList<>();
+        failing.forEach((p, f) -> {
+            if (!done.containsKey(p)) s.add(p + " (found at case " + f.casesBefore() + ")");
+        });
+        return s.isEmpty() ? "" : ", shrinking " + String.join(", ", s);
+    }
+
+    /**
+     * On Ctrl-C or SIGTERM before the run ends: the failing cases found so far would be lost with
+     * the shrinking that had not finished, so each one's replay command goes to stderr and to
+     * {@code interrupted.md} in the report folder. A replay runs that case and prints it.
+     */
+    private void keepFailingCases(Plan plan, Map<Policy, Failing> failing, Map<Policy, Statistics> done) {
+        StringBuilder b = new StringBuilder();
+        for (Policy p : plan.policies()) {
+            Failing f = failing.get(p);
+            if (f == null || done.containsKey(p)) continue;
+            CounterexampleReport.Origin origin = new CounterexampleReport.Origin(plan.provider().name(), p,
+                    plan.platform() == null ? null : plan.platform().replayText(), plan.seed(), f.token(), null)
+                    .withClasspath(implementation.classpathText(), Launcher.command());
+            b.append(p).append(": a counterexample found at case ").append(f.casesBefore())
+                    .append(f.shrunk() ? ", partly shrunk" : ", not shrunk yet").append("; replay it with\n  ")
+                    .append(origin.replayCommand()).append("\n");
+        }
+        if (b.length() == 0) return;
+        Path dir = plan.reportDir() != null ? plan.reportDir() : Runs.defaultReportDir();
+        String text = "nestcheck check was interrupted before the end of its run (seed " + plan.seed() + ").\n"
+                + "The failing cases found so far, not minimal, per policy:\n\n" + b;
+        try {
+            dev.nestcheck.report.AtomicFiles.write(dir.resolve("interrupted.md"), text);
+            io.err().println("\nnestcheck: interrupted; the failing cases found so far are in " + dir.resolve("interrupted.md") + ":");
+        } catch (RuntimeException e) {
+            io.err().println("\nnestcheck: interrupted; the failing cases found so far (" + dir + " could not be written):");
+        }
+        io.err().print(b);
+        io.err().flush();
     }
 
     private static Map<Policy, Statistics> copy(Map<Policy, Statistics> synchronizedMap) {

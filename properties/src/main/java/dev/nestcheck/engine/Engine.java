@@ -69,6 +69,10 @@ public final class Engine {
     private String unsatisfied;
     private String databaseNote;
     private long shrinkDeadline;
+    /** The smallest failing case of the search's first failure so far, for the settings' FailureWatch (else null). */
+    private long[] watched;
+    private String watchedOrigin;
+    private long watchedCasesBefore;
 
     private Engine(Property property, Settings settings) {
         this.property = property;
@@ -244,6 +248,12 @@ public final class Engine {
                 if (first == null) {
                     first = f;
                     windowEnd = casesRun + Math.max(casesRun, 200);
+                    if (settings.failureWatch() != null) {
+                        watched = f.choices;
+                        watchedOrigin = origin;
+                        watchedCasesBefore = f.casesBefore;
+                        tell(false);
+                    }
                 }
             } else if (f == first && f.restarts.size() < EXTRA_FAILURES) {
                 f.restarts.add(tc.choices());
@@ -406,8 +416,18 @@ public final class Engine {
         tc.labelsWanted = false;
         Throwable thrown = execute(tc);
         boolean interesting = thrown != null && origin(thrown).equals(failureOrigin);
+        if (interesting && watched != null && failureOrigin.equals(watchedOrigin) && Shrinker.shortlex(tc.choices(), watched) < 0) {
+            watched = tc.choices();
+            tell(true);
+        }
         return new Shrinker.Outcome(interesting, tc.choices(), thrown, tc.spans(), tc.kinds(), tc.maxima(),
                 tc.references());
+    }
+
+    /** Tells the settings' {@link FailureWatch} of the smallest failing case of the search's first failure so far. */
+    private void tell(boolean shrinking) {
+        FailureWatch w = settings.failureWatch();
+        if (w != null) w.failing(watchedCasesBefore, ReplayToken.encode(watched, identity), shrinking);
     }
 
     /** A failure that did not reproduce: reported with the exception the failing run threw, never shrunk. */

@@ -50,6 +50,7 @@ public final class Settings {
     private final Path database;
     private final Set<String> skippedShrinkPasses;
     private final boolean legacyGeneration;
+    private final FailureWatch failureWatch;
 
     private Settings(Builder b) {
         this.name = b.name;
@@ -72,6 +73,7 @@ public final class Settings {
         this.database = b.database;
         this.skippedShrinkPasses = Set.copyOf(b.skippedShrinkPasses);
         this.legacyGeneration = b.legacyGeneration;
+        this.failureWatch = b.failureWatch;
     }
 
     /**
@@ -110,6 +112,7 @@ public final class Settings {
         b.database = database;
         b.skippedShrinkPasses = skippedShrinkPasses;
         b.legacyGeneration = legacyGeneration;
+        b.failureWatch = failureWatch;
         return b;
     }
 
@@ -237,6 +240,15 @@ public final class Settings {
     }
 
     boolean legacyGeneration() { return legacyGeneration; }
+
+    /** Tells {@code watch} of the failing case as soon as it is found and as it shrinks (it decides nothing). */
+    public Settings withFailureWatch(FailureWatch watch) {
+        Builder b = toBuilder();
+        b.failureWatch = watch;
+        return b.build();
+    }
+
+    FailureWatch failureWatch() { return failureWatch; }
 
     /** No failure database. */
     public Settings withoutDatabase() { return toBuilder().database(null).build(); }
@@ -398,6 +410,7 @@ public final class Settings {
         private Path database;
         private Set<String> skippedShrinkPasses = Set.of();
         private boolean legacyGeneration;
+        private FailureWatch failureWatch;
 
         private Builder() { }
 

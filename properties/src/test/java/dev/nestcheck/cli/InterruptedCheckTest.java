@@ -1,0 +1,70 @@
+package dev.nestcheck.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Ctrl-C or SIGTERM while a counterexample is being shrunk (a hang costs the timeout per attempt,
+ * so that takes minutes) keeps the failing case found so far: its replay command goes to stderr and
+ * to interrupted.md in the report folder, and it replays as the same crash.
+ */
+class InterruptedCheckTest {
+    static Path misbehave;
+
+    @BeforeAll
+    static void build() {
+        ExecCliTest.build();
+        misbehave = ExecCliTest.misbehave;
+    }
+
+    @Test
+    void anInterruptedCheckKeepsTheFailingCaseItFound(@TempDir Path dir) throws Exception {
+        Path starts = dir.resolve("starts.log");
+        Path report = dir.resolve("report");
+        String impl = "exec:sh -c 'echo started >> " + starts + "; exec " + misbehave + " --full hang 1'";
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process check = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "dev.nestcheck.cli.Main", "check", "--impl", impl, "--policy", "S2_PARENT", "--seed", "1",
+                "--timeout", "1s", "--shrink-time", "5m", "--report", report.toString())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            // the handshake probe is child 1, case 1's child 2; child 3 starts only after child 2 hung:
+            // by then the failure is found and the run goes on
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while ((!Files.exists(starts) || Files.readAllLines(starts).size() < 3) && System.nanoTime() < deadline) {
+                assertThat(check.isAlive()).as("the check ended before it was interrupted").isTrue();
+                Thread.sleep(100);
+            }
+            assertThat(Files.readAllLines(starts)).hasSizeGreaterThanOrEqualTo(3);
+            check.destroy();   // SIGTERM, as a CI runner's timeout or kill sends it
+            assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            check.destroyForcibly();
+        }
+        assertThat(check.exitValue()).isEqualTo(128 + 15);
+        String err = Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8);
+        assertThat(err).contains("nestcheck: interrupted; the failing cases found so far are in "
+                + report.resolve("interrupted.md"), "S2_PARENT: a counterexample found at case 1");
+        String md = Files.readString(report.resolve("interrupted.md"));
+        assertThat(md).contains("was interrupted", "S2_PARENT: a counterexample found at case 1", "replay");
+        Matcher token = Pattern.compile("(nc1\\.[A-Za-z0-9_-]+)").matcher(md.replace("\\\n", "").replaceAll("\\s+", " "));
+        assertThat(token.find()).as(md).isTrue();
+
+        ExecCliTest.Run replay = ExecCliTest.run(List.of("replay", token.group(1), "--policy", "S2_PARENT", "--impl",
+                "exec:" + misbehave + " --full hang 1", "--timeout", "1s").toArray(String[]::new));
+        assertThat(replay.code()).as(replay.toString()).isEqualTo(ExitCode.CRASH);
+        assertThat(replay.out()).contains("hung");
+    }
+}
