@@ -82,6 +82,21 @@ final class ExecRuns {
     }
 
     /**
+     * Before traces or tokens replay against an exec: child: one handshake, so that a child that
+     * cannot run (exit 2) or fails its handshake (exit 3) is one line, not one crash per trace.
+     * Returns the exit code after such a line, or null when the child is fit to replay traces.
+     */
+    static Integer replayableOrSay(Io io, ImplementationProvider provider) {
+        if (!(provider instanceof ExecProvider exec)) return null;
+        Child.Handshake h = handshakeOrSay(io, exec);
+        if (h == null) return ExitCode.CRASH;
+        if (!h.implementsAll())
+            throw new UsageError(exec.name() + " implements components " + h.components()
+                    + " only: replay its component traces (component-trace.json), not traces of the whole contract");
+        return null;
+    }
+
+    /**
      * {@code check} of a child that implements components only; null when the implementation is
      * not such a child (the caller then checks the whole contract).
      */

@@ -70,6 +70,8 @@ final class ReplayCommand implements Callable<Integer> {
         Integer components = ExecRuns.replayComponentTraces(io, targets, implementation.impl, timeout);   // nestcheck-component-trace/1
         if (components != null) return components;
         ImplementationProvider provider = ExecRuns.provider(implementation, timeout);
+        Integer unfit = ExecRuns.replayableOrSay(io, provider);
+        if (unfit != null) return unfit;
         return implementation.withLoader(() -> replay(provider));
     }
 

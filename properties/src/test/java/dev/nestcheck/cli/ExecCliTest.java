@@ -138,6 +138,23 @@ class ExecCliTest {
         assertThat(noCommand.err()).contains("needs a command");
     }
 
+    /** As check: a child that cannot run or fails its handshake is one line for the whole replay, not a crash per trace. */
+    @Test
+    void replayOfAChildWithoutAProperHandshakeOrCommandIsOneLine() {
+        String corpus = Paths.get("src", "test", "resources", "corpus").toString();
+        Run missing = run("replay", corpus, "--impl", "exec:./no-such-implementation");
+        assertThat(missing.code()).as(missing.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(missing.err().strip()).doesNotContain("\n").startsWith("nestcheck: cannot run ./no-such-implementation");
+        assertThat(missing.out()).doesNotContain("CRASH");
+        Run garbage = run("replay", corpus, "--impl", "exec:" + misbehave + " --hello garbage", "--timeout", "500ms");
+        assertThat(garbage.code()).as(garbage.toString()).isEqualTo(ExitCode.CRASH);
+        assertThat(garbage.err().strip()).doesNotContain("\n").startsWith("nestcheck: the implementation failed its handshake");
+        assertThat(garbage.out()).doesNotContain("CRASH");
+        Run component = run("replay", corpus, "--impl", "exec:" + allocator);
+        assertThat(component.code()).as(component.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(component.err().strip()).doesNotContain("\n").contains("implements components [kvm] only");
+    }
+
     @Test
     void aComponentChildRefusesPolicyAndPlatformFlags() {
         Run r = run("check", "--impl", "exec:" + allocator, "--policy", "ICTX");
