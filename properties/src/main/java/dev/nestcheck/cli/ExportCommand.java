@@ -62,11 +62,13 @@ final class ExportCommand implements Callable<Integer> {
                         + " iommufd uapi equivalent to export");
             read.add(TraceCodec.read(f));
         }
-        boolean folder = given.size() > 1 || (output != null && Files.isDirectory(output));
+        // a folder of traces gives a folder of C files, even when it holds one trace
+        boolean folder = given.size() > 1 || traces.stream().anyMatch(Files::isDirectory)
+                || (output != null && Files.isDirectory(output));
         if (given.size() > 1 && output == null)
             throw new UsageError("several traces: give -o DIR for the C files (one per trace)");
-        if (given.size() > 1 && output != null && Files.exists(output) && !Files.isDirectory(output))
-            throw new UsageError("several traces: -o " + output + " must be a folder");
+        if (folder && output != null && Files.exists(output) && !Files.isDirectory(output))
+            throw new UsageError("several traces or a folder: -o " + output + " must be a folder");
         List<String> names = cNames(given);
         for (int i = 0; i < given.size(); i++) {
             String c = KselftestExport.export(read.get(i), given.get(i).toString());

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * An implementation that runs as a child process: {@code exec:COMMAND [ARGS]} wherever an
  * implementation name is accepted ({@code --impl}, {@code -Dnestcheck.impl}, the TCK's
- * {@code ByNameVerification}). The command is split at spaces; single or double quotes keep
- * spaces in an argument. It is run from the current directory, found through PATH when it has
+ * {@code ByNameVerification}). The command is split at spaces as a shell splits it; quotes and
+ * backslashes keep spaces in an argument. It is run from the current directory, found through PATH when it has
  * no slash.
  *
  * <p>One child serves many test cases: each case starts with a {@code create} request. A child
@@ -73,7 +73,11 @@ public final class ExecProvider implements ImplementationProvider {
         return dev.nestcheck.engine.Settings.parseDuration("nestcheck.timeout", v);
     }
 
-    /** Splits a command line at unquoted spaces; quotes group. */
+    /**
+     * Splits a command line at unquoted spaces as a POSIX shell does (no expansions): quotes group,
+     * a backslash outside quotes keeps the next character ({@code my\ impl}), and inside double
+     * quotes it keeps {@code "}, {@code \}, {@code $} and {@code `}.
+     */
     static List<String> split(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
@@ -81,9 +85,17 @@ public final class ExecProvider implements ImplementationProvider {
         char quote = 0;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
-            if (quote != 0) {
+            boolean next = i + 1 < line.length();
+            if (quote == '\'') {
                 if (c == quote) quote = 0;
                 else cur.append(c);
+            } else if (quote == '"') {
+                if (c == quote) quote = 0;
+                else if (c == '\\' && next && "\"\\$`".indexOf(line.charAt(i + 1)) >= 0) cur.append(line.charAt(++i));
+                else cur.append(c);
+            } else if (c == '\\' && next) {
+                cur.append(line.charAt(++i));
+                any = true;
             } else if (c == '\'' || c == '"') {
                 quote = c;
                 any = true;

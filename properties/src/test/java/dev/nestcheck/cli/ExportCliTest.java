@@ -30,6 +30,13 @@ class ExportCliTest {
         try (var s = Files.list(out)) {
             assertThat(s.filter(p -> p.toString().endsWith(".c")).count()).isEqualTo(Files.list(CORPUS).count());
         }
+
+        // a folder that holds one trace (one counterexample's report folder) still gives a folder
+        Path single = Files.createDirectories(dir.resolve("single"));
+        Files.copy(CORPUS.resolve("att.json"), single.resolve("trace.json"));
+        ExecCliTest.Run folder = ExecCliTest.run("export", "--kselftest", single.toString(), "-o", dir.resolve("one").toString());
+        assertThat(folder.code()).as(folder.toString()).isZero();
+        assertThat(dir.resolve("one").resolve("single.c")).isRegularFile();
     }
 
     /** Report folders all hold S2_PARENT-divergence/trace.json: each trace gets a C file of its own, named apart. */

@@ -97,6 +97,8 @@ class ProtocolTest {
     @Test
     void execNamesSplitLikeAShell() {
         assertThat(ExecProvider.split("./impl --a 'b c' \"d\"")).containsExactly("./impl", "--a", "b c", "d");
+        assertThat(ExecProvider.split("/tmp/dir\\ with\\ space/my\\ impl.py x\\'y 'a\\b' \"q\\\"q \\n\" ''"))
+                .containsExactly("/tmp/dir with space/my impl.py", "x'y", "a\\b", "q\"q \\n", "");
         assertThatThrownBy(() -> ExecProvider.split("  ")).hasMessageContaining("needs a command");
         assertThatThrownBy(() -> ExecProvider.split("x 'y")).hasMessageContaining("unbalanced");
         assertThat(Child.describeExit(134)).isEqualTo("was killed by signal 6 (SIGABRT)");
