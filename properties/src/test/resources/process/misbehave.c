@@ -32,6 +32,10 @@ static int create(const nc_json *platform, void *state)
         nc_int(nc_get(kvm, "cpus"), &cpus);
         nc_int(nc_get(kvm, "vmidBits"), &bits);
     }
+    if (full) {   /* like a child that logs its requests: the stderr of a crash differs by policy */
+        const char *policy = nc_str(nc_get(platform, "policy"));
+        fprintf(stderr, "misbehave: a case under %s\n", policy ? policy : "?");
+    }
     devices = nc_len(nc_get(platform, "devices"));
     smmus = nc_len(nc_get(platform, "smmus"));
     kvm_vmid_destroy(&alloc);

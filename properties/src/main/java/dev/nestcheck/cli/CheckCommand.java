@@ -284,13 +284,20 @@ final class CheckCommand implements Callable<Integer> {
         return reportDir;
     }
 
-    /** What makes two counterexamples the same bug: their kind, steps and findings. */
+    /**
+     * What makes two counterexamples the same bug: their kind, steps and findings, without the
+     * child's stderr (a child that logs its requests names the policy there).
+     */
     static String signature(Counterexample cx) {
         StringBuilder b = new StringBuilder(cx.kind().name());
         for (StepRecord s : cx.steps()) b.append('|').append(Describe.op(s.op()));
-        b.append("||").append(String.join("|", cx.findings()));
+        for (String f : cx.findings()) b.append("||").append(CHILD_STDERR.matcher(f).replaceAll(""));
         return b.toString();
     }
+
+    /** The end of a child's crash message that quotes its stderr (Child.stderrNote). */
+    private static final java.util.regex.Pattern CHILD_STDERR = java.util.regex.Pattern.compile("; (its stderr ends: .*|no stderr)$",
+            java.util.regex.Pattern.DOTALL);
 
     private int finish(Plan plan, RunSummary summary, RuleCoverage coverage, Path reportDir, boolean stoppedAfterHang,
                        Duration checking, Duration matrixTime) {
