@@ -4,6 +4,8 @@ import dev.nestcheck.spec.ImplementationProvider;
 import dev.nestcheck.spec.NestingImplementation;
 import dev.nestcheck.spec.Platform;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +59,34 @@ public final class ExecProvider implements ImplementationProvider {
      */
     public static ExecProvider of(String name) {
         if (!isExec(name)) throw new IllegalArgumentException("not an exec: implementation: " + name);
-        return CACHE.computeIfAbsent(name.strip(), n -> new ExecProvider(n, split(n.substring(PREFIX.length())),
-                defaultTimeout()));
+        return CACHE.computeIfAbsent(name.strip(), n -> {
+            List<String> given = split(n.substring(PREFIX.length())), command = absolutePaths(given);
+            String spec = command.equals(given) ? n : PREFIX + String.join(" ", command.stream().map(ExecProvider::quote).toList());
+            return new ExecProvider(spec, command, defaultTimeout());
+        });
+    }
+
+    /**
+     * The words that name files of the current directory, made absolute, so that the replay
+     * commands of a report ({@code --impl exec:...}) work pasted from any directory: a command
+     * with a slash ({@code ./my-impl}), and an argument with a slash or a dot that names an
+     * existing file ({@code impl.py}, {@code build/impl.jar}). The child runs from the current
+     * directory either way.
+     */
+    static List<String> absolutePaths(List<String> words) {
+        List<String> out = new ArrayList<>(words.size());
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            boolean pathLike = w.contains("/") || (i > 0 && w.contains(".") && !w.startsWith("-"));
+            Path p = pathLike && !w.isEmpty() ? Path.of(w) : null;
+            out.add(p != null && !p.isAbsolute() && Files.exists(p) ? p.toAbsolutePath().normalize().toString() : w);
+        }
+        return List.copyOf(out);
+    }
+
+    /** A word as a POSIX shell reads it back: bare when safe, else in single quotes. */
+    static String quote(String w) {
+        return !w.isEmpty() && w.matches("[A-Za-z0-9_@%+=:,./-]+") ? w : "'" + w.replace("'", "'\\''") + "'";
     }
 
     /** The same command with another per-answer timeout (a provider of its own, with its own children). */

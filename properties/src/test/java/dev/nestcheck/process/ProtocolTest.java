@@ -100,6 +100,14 @@ class ProtocolTest {
         assertThat(ExecProvider.split("/tmp/dir\\ with\\ space/my\\ impl.py x\\'y 'a\\b' \"q\\\"q \\n\" ''"))
                 .containsExactly("/tmp/dir with space/my impl.py", "x'y", "a\\b", "q\"q \\n", "");
         assertThatThrownBy(() -> ExecProvider.split("  ")).hasMessageContaining("needs a command");
+        // files of the current directory become absolute, so that a report's replay command works from anywhere
+        String here = java.nio.file.Paths.get("src/test/resources/process/misbehave.c").toAbsolutePath().toString();
+        assertThat(ExecProvider.of("exec:./no-such-impl src/test/resources/process/misbehave.c hang 3 pom.xml --x=a.b").name())
+                .isEqualTo("exec:./no-such-impl " + here + " hang 3 " + here.replace("src/test/resources/process/misbehave.c", "pom.xml")
+                        + " --x=a.b");
+        assertThat(ExecProvider.of("exec:./no-such-impl 'a b'").name()).isEqualTo("exec:./no-such-impl 'a b'");
+        assertThat(ExecProvider.quote("it's")).isEqualTo("'it'\\''s'");
+        assertThat(ExecProvider.split("x " + ExecProvider.quote("it's a\\b"))).containsExactly("x", "it's a\\b");
         assertThatThrownBy(() -> ExecProvider.split("x 'y")).hasMessageContaining("unbalanced");
         assertThat(Child.describeExit(134)).isEqualTo("was killed by signal 6 (SIGABRT)");
         assertThat(Child.describeExit(1)).isEqualTo("exited with status 1");
