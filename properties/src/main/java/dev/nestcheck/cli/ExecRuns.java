@@ -163,7 +163,7 @@ final class ExecRuns {
                 if (reportDir == null) reportDir = Runs.defaultReportDir();
                 if (cx != null) {
                     Path dir = reportDir.resolve(comp.id() + "-" + cx.kind().name().toLowerCase(Locale.ROOT));
-                    ComponentReport.Origin origin = new ComponentReport.Origin(c.implementation.impl, seed, token);
+                    ComponentReport.Origin origin = new ComponentReport.Origin(provider.name(), seed, token, Launcher.command());
                     ComponentReport.write(dir, cx, origin);
                     folder = reportDir.relativize(dir).toString();
                     io.out().println("  replay: " + origin.replayCommand(dir.resolve(ComponentReport.TRACE)));

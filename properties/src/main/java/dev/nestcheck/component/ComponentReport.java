@@ -1,6 +1,7 @@
 package dev.nestcheck.component;
 
 import dev.nestcheck.report.AtomicFiles;
+import dev.nestcheck.report.Layout;
 import dev.nestcheck.report.RuleCatalogue;
 
 import java.nio.file.Path;
@@ -16,11 +17,32 @@ public final class ComponentReport {
     public static final String MARKDOWN = "counterexample.md";
     public static final String TRACE = "component-trace.json";
 
-    /** Where the counterexample comes from: the implementation ({@code exec:...}), the seed, the replay token. */
-    public record Origin(String implementation, Long seed, String replayToken) {
-        /** The command that replays the counterexample's trace. */
+    /**
+     * Where the counterexample comes from: the implementation ({@code exec:...}), the seed, the
+     * replay token, and how to start nestcheck (the launcher's path; null for {@code ./nestcheck}).
+     */
+    public record Origin(String implementation, Long seed, String replayToken, String launcher) {
+        public Origin(String implementation, Long seed, String replayToken) {
+            this(implementation, seed, replayToken, null);
+        }
+
+        private String launcherOrDefault() {
+            return launcher == null ? "./nestcheck" : launcher;
+        }
+
+        /** The words of the command that replays the counterexample's trace, by its absolute path. */
+        public List<String> replayArgv(Path trace) {
+            return List.of(launcherOrDefault(), "replay", trace.toAbsolutePath().normalize().toString(), "--impl", implementation);
+        }
+
+        /** {@link #replayArgv} on one line, for the console. */
         public String replayCommand(Path trace) {
-            return "./nestcheck replay " + trace + " --impl " + shellQuote(implementation);
+            return Layout.commandLine(replayArgv(trace));
+        }
+
+        /** The words of the command that searches again with the same seed, or null without one. */
+        public List<String> searchArgv() {
+            return seed == null ? null : List.of(launcherOrDefault(), "check", "--impl", implementation, "--seed", String.valueOf(seed));
         }
     }
 
@@ -65,15 +87,14 @@ public final class ComponentReport {
                 t.append(String.format("%-8s %s%n", id, cat.rule(id).map(RuleCatalogue.Rule::title).orElse("")));
             b.append(indent(t.toString().stripTrailing())).append('\n');
         }
-        b.append("## Reproduce\n\n");
-        StringBuilder r = new StringBuilder();
-        if (o.seed() != null)
-            r.append("search again  ./nestcheck check --impl ").append(shellQuote(o.implementation())).append(" --seed ")
-                    .append(o.seed()).append('\n');
-        r.append("replay        ").append(o.replayCommand(trace)).append('\n');
-        r.append("trace         ").append(trace.getFileName()).append(" (").append(ComponentTrace.FORMAT)
-                .append(": the operations of the component, one per line, with the model's answers)\n");
-        b.append(indent(r.toString().stripTrailing())).append('\n');
+        // commands alone on their lines (continued with \\), so that they paste into a shell as they are
+        b.append("## Reproduce\n\nReplay this counterexample:\n\n")
+                .append(Layout.command(o.replayArgv(trace), "    ", Layout.WIDTH)).append("\n\n");
+        if (o.searchArgv() != null)
+            b.append("Search again with the same seed:\n\n").append(Layout.command(o.searchArgv(), "    ", Layout.WIDTH))
+                    .append("\n\n");
+        b.append(Layout.wrap(trace.getFileName() + " (" + ComponentTrace.FORMAT
+                + "): the operations of the component, one per line, with the model's answers.", "", "", Layout.WIDTH)).append('\n');
         return b.toString();
     }
 
@@ -91,10 +112,5 @@ public final class ComponentReport {
         String s = b.toString();
         while (s.endsWith("\n\n")) s = s.substring(0, s.length() - 1);
         return s;
-    }
-
-    /** Quotes an argument for a POSIX shell when it needs it. */
-    public static String shellQuote(String s) {
-        return s.matches("[A-Za-z0-9_./:=,+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 }

@@ -69,8 +69,13 @@ class CKvmAllocatorTest {
 
         // the report's component trace replays the failure on the buggy build and passes on the correct one
         ComponentReport.write(dir, cx, new ComponentReport.Origin(allocator(bug).name(), SETTINGS.seed().getAsLong(), null));
-        assertThat(Files.readString(dir.resolve(ComponentReport.MARKDOWN))).contains("component kvm", "Minimal sequence",
-                "KVM-2", "./nestcheck replay");
+        String md = Files.readString(dir.resolve(ComponentReport.MARKDOWN));
+        assertThat(md).contains("component kvm", "Minimal sequence", "KVM-2",
+                "\n    ./nestcheck replay " + dir.resolve(ComponentReport.TRACE).toAbsolutePath(), "Search again with the same seed:\n\n    ./nestcheck check");
+        // the commands paste as they are: alone on their lines, continued with a backslash, within 80 columns
+        assertThat(md.lines().filter(l -> l.contains("nestcheck replay") || l.contains("nestcheck check")))
+                .allMatch(l -> l.startsWith("    ./nestcheck "));
+        assertThat(md.lines().filter(l -> l.startsWith("    ./nestcheck ") || l.startsWith("      "))).allMatch(l -> l.length() <= 80);
         ComponentTrace t = ComponentTrace.read(dir.resolve(ComponentReport.TRACE));
         assertThat(t.steps()).hasSize(8);
         ComponentReplay.Result bad = ComponentReplay.replay(t, ComponentProperty.exec(allocator(bug)));
