@@ -57,9 +57,12 @@ public record ComponentAnswer(Outcome outcome, long[] vste, Snapshot.Ste ste, Sn
             if (v.size() != 2) throw new ProtocolViolation("\"vste\" must be two 64-bit words");
             vste = new long[] {Json.u64(v.get(0), "vste[0]"), Json.u64(v.get(1), "vste[1]")};
             JsonNode e = Json.obj(n.get("ste"), "ste");
-            Json.fields(e, "ste.", Set.of("kind", "vmid", "s1ContextPtr", "ats"), List.of("kind", "vmid", "s1ContextPtr", "ats"));
-            ste = new Snapshot.Ste(Json.enumValue(e.get("kind"), "ste.kind", SteKind.class), Json.integer(e.get("vmid"), "ste.vmid"),
-                    Json.u64(e.get("s1ContextPtr"), "ste.s1ContextPtr"), Json.bool(e.get("ats"), "ste.ats"));
+            // as in a snapshot's STE: fields at their default (0, false) may be left out
+            Json.fields(e, "ste.", Set.of("kind", "vmid", "s1ContextPtr", "ats"), List.of("kind"));
+            ste = new Snapshot.Ste(Json.enumValue(e.get("kind"), "ste.kind", SteKind.class),
+                    e.has("vmid") ? Json.integer(e.get("vmid"), "ste.vmid") : 0,
+                    e.has("s1ContextPtr") ? Json.u64(e.get("s1ContextPtr"), "ste.s1ContextPtr") : 0,
+                    e.has("ats") && Json.bool(e.get("ats"), "ste.ats"));
         } else if (n.has("vste") || n.has("ste")) {
             throw new ProtocolViolation("\"vste\" and \"ste\" belong to a successful vste answer only");
         }

@@ -48,6 +48,16 @@ class ComponentsTest {
         };
     }
 
+    /** PROTOCOL.md: in a vste answer's STE, as in a snapshot's, fields at their default may be left out. */
+    @Test
+    void aVsteAnswerMayLeaveOutDefaultFields() {
+        ComponentAnswer a = ComponentAnswer.read(Component.VSTE, "{\"ok\": true, \"vste\": [\"0x0\", \"0x0\"], \"ste\": {\"kind\": \"ABORT\"}}", false);
+        assertThat(a.ste()).isEqualTo(new Snapshot.Ste(dev.nestcheck.spec.SteKind.ABORT, 0, 0, false));
+        ComponentAnswer b = ComponentAnswer.read(Component.VSTE,
+                "{\"ok\": true, \"vste\": [\"0x1\", \"0x0\"], \"ste\": {\"kind\": \"NESTED\", \"vmid\": 3, \"ats\": true}}", false);
+        assertThat(b.ste()).isEqualTo(new Snapshot.Ste(dev.nestcheck.spec.SteKind.NESTED, 3, 0, true));
+    }
+
     @Test
     void aValidatorThatKeepsEatsInTheStoredVsteIsCaught() {
         // NEST-2.5: EATS is cleared from the stored word1; this one keeps it
