@@ -319,8 +319,9 @@ final class CheckCommand implements Callable<Integer> {
             io.out().println("junit: " + junitXml);
         }
         long failedCount = summary.runs().stream().filter(r -> r.status() != RunSummary.Status.CONFORMANT).count();
-        String totals = String.format(Locale.ROOT, "%,d steps in %,d cases", summary.steps(), summary.cases())
-                + (failedCount > 0 ? ", shrinking included" : "");
+        // the search's cases; the steps count the shrinking's runs too
+        String totals = String.format(Locale.ROOT, "%,d steps%s in %,d cases", summary.steps(),
+                failedCount > 0 ? " (shrinking included)" : "", summary.cases());
         switch (summary.result()) {
             case "crash":
                 io.out().println("result: the implementation " + (summary.runs().stream().anyMatch(r -> r.title() != null

@@ -10,6 +10,7 @@ import dev.nestcheck.component.ComponentReplay;
 import dev.nestcheck.component.ComponentReport;
 import dev.nestcheck.component.ComponentSummary;
 import dev.nestcheck.component.ComponentTrace;
+import dev.nestcheck.conformance.Describe;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.process.Child;
 import dev.nestcheck.process.ChildFailed;
@@ -150,8 +151,8 @@ final class ExecRuns {
                 worst = worst(worst, result);
                 title = cx != null ? cx.title() : Runs.firstLine(String.valueOf(r.run().failure().map(f -> f.throwable()).orElse(null)));
                 token = r.run().failure().map(f -> f.replayToken()).orElse(null);
-                io.out().println(String.format(Locale.ROOT, "%-11s %-15s after %d cases: %s", comp.id(), result,
-                        r.run().failure().map(f -> f.casesBeforeFailure()).orElse(0L), title));
+                io.out().println(String.format(Locale.ROOT, "%-11s %-15s after %s: %s", comp.id(), result,
+                        Describe.count(r.run().failure().map(f -> f.casesBeforeFailure()).orElse(0L), "case", "cases"), title));
                 io.out().println();
                 if (cx != null) {
                     String text = cx.text();
@@ -255,7 +256,7 @@ final class ExecRuns {
             ComponentReplay.Result r = ComponentReplay.replay(t, ComponentProperty.exec(provider));
             if (r.status() == ComponentReplay.Status.PASSED) {
                 passed++;
-                io.out().println("ok      " + component.get(i) + " (" + t.steps().size() + " steps)");
+                io.out().println("ok      " + component.get(i) + " (" + Describe.count(t.steps().size(), "step", "steps") + ")");
                 continue;
             }
             io.out().println((r.status() == ComponentReplay.Status.CRASHED ? "CRASH   " : "FAILED  ") + component.get(i) + ": "

@@ -79,7 +79,7 @@ final class ExportCommand implements Callable<Integer> {
             }
             Path target = folder ? output.resolve(names.get(i)) : output;
             AtomicFiles.write(target, c);
-            io.err().println("wrote " + target + " (" + read.get(i).steps().size() + " steps)");
+            io.err().println("wrote " + target + " (" + dev.nestcheck.conformance.Describe.count(read.get(i).steps().size(), "step", "steps") + ")");
         }
         return ExitCode.CONFORMANT;
     }

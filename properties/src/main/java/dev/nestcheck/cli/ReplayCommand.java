@@ -140,7 +140,7 @@ final class ReplayCommand implements Callable<Integer> {
                     ExecRuns.guard(provider, timeout));
             if (r.passed()) {
                 passed++;
-                io.out().println("ok      " + files.get(i) + " (" + traces.get(i).steps().size() + " steps)");
+                io.out().println("ok      " + files.get(i) + " (" + dev.nestcheck.conformance.Describe.count(traces.get(i).steps().size(), "step", "steps") + ")");
                 continue;
             }
             if (r.status() == TraceReplay.Status.INVALID) {

@@ -81,11 +81,12 @@ public final class Child implements AutoCloseable {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             int colon = why.lastIndexOf(", error=");
             throw new ChildFailed(Reason.START, "cannot run " + display + ": "
-                    + (colon >= 0 ? why.substring(colon + 2) : why), "");
+                    + (colon >= 0 ? why.substring(colon + 2) : why) + startHint(command), "");
         }
         Child c = new Child(display, p);
         try {
-            c.handshake = Handshake.parse(c.receive(handshakeTimeout, "its handshake (the first line)"));
+            c.handshake = Handshake.parse(c.receive(handshakeTimeout,
+                    "its handshake (the first line; a child writing with C stdio must fflush(stdout) after each line)"));
         } catch (ProtocolViolation v) {
             throw c.garbage("its handshake", v);
         }
@@ -125,6 +126,17 @@ public final class Child implements AutoCloseable {
         outstanding += requestLines.size();
     }
 
+    /** Why a command may not have started, when its words say more than the system's error. */
+    private static String startHint(List<String> command) {
+        java.nio.file.Path first = java.nio.file.Path.of(command.get(0));
+        if (java.nio.file.Files.isDirectory(first)) return " (" + first + " is a folder)";
+        for (int n = 2; n <= command.size(); n++)   // a path with spaces, unquoted: exec:/my dir/impl
+            if (java.nio.file.Files.isRegularFile(java.nio.file.Path.of(String.join(" ", command.subList(0, n)))))
+                return " (" + String.join(" ", command.subList(0, n)) + " exists: quote a path with spaces, exec:'" 
+                        + String.join(" ", command.subList(0, n)) + "'...)";
+        return "";
+    }
+
     /** The next answer line, within {@code timeout}; {@code waitingFor} completes the failure message. */
     public String receive(Duration timeout, String waitingFor) {
         Object got;
@@ -149,7 +161,8 @@ public final class Child implements AutoCloseable {
     public ChildFailed garbage(String answering, ProtocolViolation v) {
         killAndDrain();
         return new ChildFailed(Reason.GARBAGE, display + " answered " + answering + " with something that is not a "
-                + Protocol.VERSION + " answer: " + v.getMessage() + " (child killed)" + stderrNote(), tail());
+                + Protocol.VERSION + " answer: " + v.getMessage() + " (child killed; stdout carries the protocol only,"
+                + " logs go to stderr)" + stderrNote(), tail());
     }
 
     private ChildFailed exited(String when) {

@@ -52,7 +52,7 @@ public final class Json {
         } catch (JsonProcessingException e) {
             String m = e.getOriginalMessage();
             int nl = m == null ? -1 : m.indexOf('\n');
-            throw new ProtocolViolation("not JSON: " + (nl < 0 ? m : m.substring(0, nl)));
+            throw new ProtocolViolation("not JSON: " + (nl < 0 ? m : m.substring(0, nl)) + "; the line: " + excerpt(line, 120));
         }
         if (n == null || !n.isObject()) throw new ProtocolViolation("not a JSON object");
         return n;

@@ -153,8 +153,8 @@ public final class RunSummary {
         if (runs.isEmpty()) {
             fact(facts, "time", seconds(elapsed));
         } else {
-            fact(facts, "steps", String.format(Locale.ROOT, "%,d in %,d cases%s", steps(), cases(),
-                    failed ? " (shrinking included)" : ""));
+            fact(facts, "steps", String.format(Locale.ROOT, "%,d%s in %,d cases", steps(),
+                    failed ? " (shrinking included)" : "", cases()));
             fact(facts, "time", seconds(elapsed) + " checking, " + String.format(Locale.ROOT, "%,.0f", stepsPerSecond())
                     + " steps/s" + (matrixTime.isZero() ? "" : "; matrix " + seconds(matrixTime) + "; "
                     + seconds(elapsed.plus(matrixTime)) + " in all"));

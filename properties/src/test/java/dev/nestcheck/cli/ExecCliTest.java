@@ -128,7 +128,11 @@ class ExecCliTest {
         Run garbage = run("check", "--impl", "exec:" + misbehave + " --hello garbage", "--timeout", "500ms");
         assertThat(garbage.code()).as(garbage.toString()).isEqualTo(ExitCode.CRASH);
         assertThat(garbage.err().strip()).doesNotContain("\n").startsWith("nestcheck: the implementation failed its handshake")
-                .contains("answered its handshake with something that is not a nestcheck-protocol/1 answer: not JSON");
+                .contains("answered its handshake with something that is not a nestcheck-protocol/1 answer: not JSON",
+                        "the line: \"garbage\"", "logs go to stderr");
+        Run folder = run("check", "--impl", "exec:" + misbehave.getParent());
+        assertThat(folder.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(folder.err()).contains("is a folder");
         Run version = run("check", "--impl", "exec:" + misbehave
                 + " --hello '{\"protocol\": \"nestcheck-protocol/2\", \"name\": \"future\"}'");
         assertThat(version.code()).as(version.toString()).isEqualTo(ExitCode.CRASH);

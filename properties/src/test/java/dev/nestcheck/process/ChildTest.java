@@ -29,7 +29,8 @@ class ChildTest {
         Child child = Child.start(List.of("sh", "-c", NOISY), Duration.ofSeconds(10));
         assertThat(child.receive(Duration.ofSeconds(10), "the garbage")).isEqualTo("this is not JSON");
         ChildFailed failure = child.garbage("step 1 (kvm_vm_create)", new ProtocolViolation("not JSON"));
-        assertThat(failure.getMessage()).endsWith("(child killed); its stderr ends: \"noise | noise | last words\"");
+        assertThat(failure.getMessage()).endsWith("(child killed; stdout carries the protocol only, logs go to stderr); its stderr ends:"
+                + " \"noise | noise | last words\"");
         assertThat(child.alive()).isFalse();
     }
 
