@@ -167,7 +167,10 @@ final class CheckCommand implements Callable<Integer> {
         if (budget.time != null && (budget.time.isZero() || budget.time.isNegative()))
             throw new UsageError("--time must be positive");
         if (workers != null && workers < 1) throw new UsageError("--workers must be at least 1, got " + workers);
-        if (report != null) Runs.checkWritable(report);
+        if (report != null) {
+            Runs.checkWritable(report);
+            Runs.replaceEarlierRun(io, report);
+        }
         long s = seed != null ? seed : new SecureRandom().nextLong();
         int tries = budget.tries != null ? budget.tries : budget.time != null ? Integer.MAX_VALUE : DEFAULT_TRIES;
         if (shrinkAttempts < 0) throw new UsageError("--shrink-attempts must be at least 0, got " + shrinkAttempts);
@@ -447,8 +450,8 @@ final class CheckCommand implements Callable<Integer> {
         String text = "nestcheck check was interrupted before the end of its run (seed " + plan.seed() + ").\n"
                 + "The failing cases found so far, not minimal, per policy:\n\n" + b;
         try {
-            dev.nestcheck.report.AtomicFiles.write(dir.resolve("interrupted.md"), text);
-            io.err().println("\nnestcheck: interrupted; the failing cases found so far are in " + dir.resolve("interrupted.md") + ":");
+            dev.nestcheck.report.AtomicFiles.write(dir.resolve(Runs.INTERRUPTED), text);
+            io.err().println("\nnestcheck: interrupted; the failing cases found so far are in " + dir.resolve(Runs.INTERRUPTED) + ":");
         } catch (RuntimeException e) {
             io.err().println("\nnestcheck: interrupted; the failing cases found so far (" + dir + " could not be written):");
         }

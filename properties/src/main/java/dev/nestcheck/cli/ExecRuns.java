@@ -130,6 +130,10 @@ final class ExecRuns {
                 + " per answer; requests pipelined per case" + (shard == null ? "" : "; shard " + shard));
         io.out().println();
 
+        if (c.report != null) {
+            Runs.checkWritable(c.report);
+            Runs.replaceEarlierRun(io, c.report);
+        }
         Path reportDir = c.report != null ? c.report : shard != null ? Runs.defaultReportDir() : null;
         ComponentSummary summary = new ComponentSummary(c.implementation.impl, seed, budgetText, timeoutText, shard == null ? null : shard.toString());
         long start = System.nanoTime();

@@ -86,6 +86,54 @@ final class Runs {
         }
     }
 
+    /** What check writes when it is interrupted before the end of its run (CheckCommand). */
+    static final String INTERRUPTED = "interrupted.md";
+
+    /**
+     * A {@code --report} folder that holds an earlier run's report: what that run wrote (its summary,
+     * the report folders the summary names, an interrupted.md) is removed first, so that the folder
+     * holds one run and its summary lists every report in it. Nothing else in the folder is touched.
+     */
+    static void replaceEarlierRun(Io io, Path dir) {
+        java.util.Set<Path> earlier = new java.util.LinkedHashSet<>();
+        Path json = dir.resolve(RunSummary.JSON);
+        if (Files.isRegularFile(json)) {
+            com.fasterxml.jackson.databind.JsonNode summary;
+            try {
+                summary = dev.nestcheck.process.Json.object(Files.readString(json));
+            } catch (IOException | RuntimeException notOurs) {
+                return;   // not a summary nestcheck wrote: leave the folder as it is
+            }
+            for (com.fasterxml.jackson.databind.JsonNode report : summary.findValues("report")) {
+                if (!report.isTextual()) continue;
+                Path folder = dir.resolve(report.textValue()).normalize();
+                if (folder.startsWith(dir.normalize()) && !folder.equals(dir.normalize())) earlier.add(folder);
+            }
+            earlier.add(json);
+            earlier.add(dir.resolve(RunSummary.MARKDOWN));
+        }
+        earlier.add(dir.resolve(INTERRUPTED));
+        boolean removed = false;
+        for (Path p : earlier) removed |= deleteTree(p);
+        Path matrix = dir.resolve("matrix");
+        try {
+            if (Files.isDirectory(matrix) && Files.list(matrix).findAny().isEmpty()) Files.delete(matrix);
+        } catch (IOException e) {
+            // left as it is
+        }
+        if (removed) io.err().println("nestcheck: " + dir + " held an earlier run's report: replaced by this run's");
+    }
+
+    private static boolean deleteTree(Path p) {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
+        try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+            return true;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UsageError("cannot replace the earlier report in " + p + ": " + e.getMessage());
+        }
+    }
+
     /** The folder (and regression-test) name of a policy's counterexample. */
     static String name(Policy policy, Counterexample cx) {
         return policy.name() + "-" + cx.kind().name().toLowerCase(Locale.ROOT);

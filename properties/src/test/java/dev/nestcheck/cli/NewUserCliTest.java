@@ -187,6 +187,26 @@ class NewUserCliTest {
         assertThat(none.err().lines().toList()).containsExactly("nestcheck: " + missing + ": no such file or folder");
     }
 
+    /** A --report folder used again holds one run: the earlier run's own files go, anything else stays. */
+    @Test
+    void aReportFolderUsedAgainHoldsOnlyTheNewRun(@TempDir Path dir) throws IOException {
+        MainTest.Run first = run("check", "--impl", "broken-throws", "--policy", "ICTX", "--tries", "20", "--seed", "1",
+                "--report", dir.toString());
+        assertThat(first.code()).as(first.toString()).isEqualTo(ExitCode.CRASH);
+        assertThat(dir.resolve("ICTX-crash")).isDirectory();
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        Files.createDirectories(dir.resolve("S2_PARENT-old"));
+        MainTest.Run second = run("check", "--impl", "broken-throws", "--policy", "S2_PARENT", "--tries", "20", "--seed", "1",
+                "--report", dir.toString());
+        assertThat(second.code()).as(second.toString()).isEqualTo(ExitCode.CRASH);
+        assertThat(second.err()).contains(dir + " held an earlier run's report: replaced by this run's");
+        assertThat(dir.resolve("ICTX-crash")).doesNotExist();
+        assertThat(dir.resolve("S2_PARENT-crash")).isDirectory();
+        assertThat(dir.resolve("notes.txt")).hasContent("mine");
+        assertThat(dir.resolve("S2_PARENT-old")).isDirectory();   // not named by the earlier summary: not ours to remove
+        assertThat(Files.readString(dir.resolve("summary.md"))).doesNotContain("ICTX");
+    }
+
     @Test
     void oneBugUnderSeveralPoliciesIsShownAndWrittenOnce(@TempDir Path dir) throws IOException {
         MainTest.Run r = run("check", "--impl", "broken-throws", "--tries", "20", "--seed", "1", "--report", dir.toString());
