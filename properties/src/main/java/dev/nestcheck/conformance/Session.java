@@ -170,7 +170,7 @@ public final class Session {
             throw f;
         } catch (RuntimeException | Error e) {
             steps.add(new StepRecord(op, expected, null));
-            throw crash(op.name() + " threw " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw crash(op.name() + threw(e));
         }
         steps.add(new StepRecord(op, expected, actual));
         stepsExecuted++;
@@ -208,8 +208,7 @@ public final class Session {
         try {
             s = impl.snapshot();
         } catch (RuntimeException | Error e) {
-            throw crash("snapshot() " + when + " threw " + e.getClass().getName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            throw crash("snapshot() " + when + threw(e));
         }
         if (s == null) throw crash("snapshot() " + when + " returned null");
         if (s.devices().size() != platform.devices().size() || s.smmus().size() != platform.smmus().size()
@@ -219,6 +218,15 @@ public final class Session {
                     + "; the platform has " + platform.devices().size() + ", " + platform.smmus().size() + ", "
                     + platform.kvm().cpus());
         return s;
+    }
+
+    /**
+     * {@code " threw java.lang.X: message"}; a child process's failure says what happened in its own
+     * words ({@code " failed: ./impl hung: ..."}), with no Java class name for a C or Rust author.
+     */
+    private static String threw(Throwable e) {
+        if (e instanceof dev.nestcheck.process.ChildFailed) return " failed: " + e.getMessage();
+        return " threw " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     private ConformanceFailure crash(String what) {
