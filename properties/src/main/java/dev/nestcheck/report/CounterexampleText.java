@@ -29,10 +29,14 @@ public final class CounterexampleText {
     private CounterexampleText() {
     }
 
+    /** A child process (exec:) that did not answer a step: killed after the timeout, so the run goes on. */
+    private static final Pattern CHILD_HANG = Pattern.compile(
+            " hung: no answer within ([0-9]+ m?s) while nestcheck waited for the answer to step [0-9]+ \\((\\w+)\\)");
+
     /** One line: what happened, e.g. {@code The implementation hung in close for 2 s (step 5).} */
     public static String title(Counterexample cx) {
         int n = cx.steps().size();
-        Optional<String> hang = hang(cx);
+        Optional<String> hang = hang(cx).or(() -> childHang(cx));
         if (hang.isPresent())
             return "The implementation hung in " + hang.get() + (n == 0 ? " before the first step." : " (step " + n + ").");
         switch (cx.kind()) {
@@ -42,6 +46,15 @@ public final class CounterexampleText {
                     : "The implementation crashed at step " + n + ".";
             default: return "The requirement does not hold; shortest sequence found: " + n + " steps.";
         }
+    }
+
+    /** {@code close for 2 s} when a child process hung in a step (it was killed; unlike {@link #hang}, the run goes on). */
+    static Optional<String> childHang(Counterexample cx) {
+        for (String f : cx.findings()) {
+            Matcher m = CHILD_HANG.matcher(f);
+            if (m.find()) return Optional.of(m.group(2) + " for " + m.group(1));
+        }
+        return Optional.empty();
     }
 
     /** {@code close for 2 s} when the counterexample is a hang. */

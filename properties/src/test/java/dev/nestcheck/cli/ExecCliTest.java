@@ -123,6 +123,17 @@ class ExecCliTest {
         assertThat(dir.resolve("S2_PARENT-crash").resolve("repro.c")).exists();
     }
 
+    /** A child that does not answer a step is a hang, titled as in-process hangs are, and the run goes on. */
+    @Test
+    void aWholeContractChildThatHangsIsTitledAHang(@TempDir Path dir) throws Exception {
+        Run r = run("check", "--impl", "exec:" + misbehave + " --full hang 1", "--policy", "ICTX,KVM_PINNED", "--seed", "1",
+                "--tries", "5", "--timeout", "300ms", "--shrink-time", "5s", "--report", dir.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CRASH);
+        assertThat(r.out()).contains("The implementation hung in open for 300 ms (step 1).", "open failed: ",
+                "result: the implementation hung").doesNotContain("ChildFailed", "remaining policies were not run");
+        assertThat(r.out()).containsPattern("KVM_PINNED +crash +at case \\d+: the same counterexample as ICTX");
+    }
+
     @Test
     void aChildWithoutAProperHandshakeOrCommandIsOneLine() {
         Run garbage = run("check", "--impl", "exec:" + misbehave + " --hello garbage", "--timeout", "500ms");
