@@ -82,7 +82,7 @@ public final class Main implements Callable<Integer> {
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("nestcheck: " + oneLine(ex.getMessage()) + " (see: " + c.getCommandSpec().qualifiedName()
+            c.getErr().println("nestcheck: " + oneLine(readable(ex.getMessage())) + " (see: " + c.getCommandSpec().qualifiedName()
                     + " --help)");
             return ExitCode.USAGE;
         });
@@ -111,5 +111,12 @@ public final class Main implements Callable<Integer> {
 
     static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    }
+
+    /** picocli's messages, where they speak of its internals: an option group given twice. */
+    static String readable(String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^Error: expected only one match but got \\[(.+?)\\]=\\{")
+                .matcher(message == null ? "" : message);
+        return m.find() ? "give " + m.group(1) + " once" : message;
     }
 }

@@ -175,7 +175,7 @@ final class Runs {
             w = CounterexampleReport.write(reportDir.resolve(name(origin.policy(), cx)),
                     name(origin.policy(), cx), cx, origin, stack);
             io.out().println("  report: " + w.folder() + "/ (" + CounterexampleReport.MARKDOWN + ", "
-                    + CounterexampleReport.TRACE + ", " + w.className() + ".java"
+                    + CounterexampleReport.TRACE + ", " + dev.nestcheck.export.KselftestExport.REPRO + ", " + w.className() + ".java"
                     + (stack == null ? "" : ", " + CounterexampleReport.STACK_TRACE) + ")");
         }
         io.out().println();

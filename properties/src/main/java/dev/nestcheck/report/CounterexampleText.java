@@ -176,8 +176,9 @@ public final class CounterexampleText {
 
     /** The findings of the failing step, wrapped. */
     public static String findings(Counterexample cx) {
-        StringBuilder b = new StringBuilder(cx.kind() == Counterexample.Kind.REQUIREMENT ? "Violation at step "
-                : "What differs at step ").append(cx.steps().size()).append(":\n");
+        int n = cx.steps().size();
+        StringBuilder b = new StringBuilder(n == 0 ? "What differs before the first step:\n"
+                : (cx.kind() == Counterexample.Kind.REQUIREMENT ? "Violation at step " : "What differs at step ") + n + ":\n");
         for (String f : cx.findings()) b.append(Layout.wrap(finding(f), "  - ", "    ", Layout.WIDTH)).append('\n');
         return b.toString();
     }

@@ -187,6 +187,14 @@ class NewUserCliTest {
         assertThat(none.err().lines().toList()).containsExactly("nestcheck: " + missing + ": no such file or folder");
     }
 
+    /** The tries-or-time group given twice: picocli's words for it ("expected only one match") are replaced. */
+    @Test
+    void aBudgetGivenTwiceIsOneReadableLine() {
+        MainTest.Run r = run("check", "--tries", "3", "--tries", "4");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err().strip()).isEqualTo("nestcheck: give --tries=N | --time=DURATION once (see: nestcheck check --help)");
+    }
+
     /** A --report folder used again holds one run: the earlier run's own files go, anything else stays. */
     @Test
     void aReportFolderUsedAgainHoldsOnlyTheNewRun(@TempDir Path dir) throws IOException {

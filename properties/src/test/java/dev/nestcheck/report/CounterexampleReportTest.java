@@ -112,6 +112,19 @@ class CounterexampleReportTest {
         }
     }
 
+    /** Steps count from 1: a crash before the first one is said so, not "at step 0"; a child's hang is titled a hang. */
+    @Test
+    void aCrashBeforeTheFirstStepIsNotAtStepZero() {
+        Counterexample early = new Counterexample(cx.platform(), java.util.List.of(), Counterexample.Kind.CRASH,
+                java.util.List.of("crash: snapshot() initially failed: ./impl exited with status 1"), null, null);
+        assertThat(CounterexampleText.findings(early)).startsWith("What differs before the first step:\n").doesNotContain("step 0");
+        assertThat(CounterexampleText.title(early)).isEqualTo("The implementation crashed before the first step.");
+        Counterexample hang = new Counterexample(cx.platform(), cx.steps().subList(0, 1), Counterexample.Kind.CRASH,
+                java.util.List.of("crash: open failed: ./impl hung: no answer within 2 s while nestcheck waited for the answer"
+                        + " to step 1 (open) (child killed); no stderr"), null, null);
+        assertThat(CounterexampleText.title(hang)).isEqualTo("The implementation hung in open for 2 s (step 1).");
+    }
+
     /** A divergence may depend on the v2 SMMU fields (S2INV-2's big areas), so the platform in words names them. */
     @Test
     void thePlatformInWordsNamesRangeInvAndMaxTlbiPages() {
