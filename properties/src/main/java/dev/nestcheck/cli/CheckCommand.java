@@ -77,7 +77,8 @@ final class CheckCommand implements Callable<Integer> {
         Integer tries;
 
         @Option(names = "--time", paramLabel = "DURATION",
-                description = "Run for this long in total instead (e.g. 30s, 2m), split over the policies.")
+                description = "Search for this long in total instead (e.g. 30s, 2m), split over the policies; shrinking a "
+                        + "counterexample comes on top (at most --shrink-time).")
         Duration time;
     }
 
