@@ -10,6 +10,7 @@ import dev.nestcheck.conformance.StepRecord;
 import dev.nestcheck.conformance.TimeoutGuard;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.engine.Statistics;
+import dev.nestcheck.report.AtomicFiles;
 import dev.nestcheck.report.CounterexampleReport;
 import dev.nestcheck.report.RuleCatalogue;
 import dev.nestcheck.report.RuleCoverage;
@@ -43,6 +44,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * {@code nestcheck check}: the conformance check of an implementation, policy by policy. The run
@@ -300,8 +302,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** The end of a child's crash message that quotes its stderr (Child.stderrNote). */
-    private static final java.util.regex.Pattern CHILD_STDERR = java.util.regex.Pattern.compile("; (its stderr ends: .*|no stderr)$",
-            java.util.regex.Pattern.DOTALL);
+    private static final Pattern CHILD_STDERR = Pattern.compile("; (its stderr ends: .*|no stderr)$", Pattern.DOTALL);
 
     private int finish(Plan plan, RunSummary summary, RuleCoverage coverage, Path reportDir, boolean stoppedAfterHang,
                        Duration checking, Duration matrixTime) {
@@ -451,8 +452,8 @@ final class CheckCommand implements Callable<Integer> {
         String text = "nestcheck check was interrupted before the end of its run (seed " + plan.seed() + ").\n"
                 + "The failing cases found so far, not minimal, per policy:\n\n" + b;
         try {
-            dev.nestcheck.report.AtomicFiles.write(dir.resolve(Runs.INTERRUPTED), text);
-            io.err().println("\nnestcheck: interrupted; the failing cases found so far are in " + dir.resolve(Runs.INTERRUPTED) + ":");
+            Path file = AtomicFiles.write(dir.resolve(Runs.INTERRUPTED), text);
+            io.err().println("\nnestcheck: interrupted; the failing cases found so far are in " + file + ":");
         } catch (RuntimeException e) {
             io.err().println("\nnestcheck: interrupted; the failing cases found so far (" + dir + " could not be written):");
         }

@@ -1,6 +1,7 @@
 package dev.nestcheck.cli;
 
 import dev.nestcheck.component.ComponentTrace;
+import dev.nestcheck.conformance.Describe;
 import dev.nestcheck.export.KselftestExport;
 import dev.nestcheck.report.AtomicFiles;
 import dev.nestcheck.trace.Trace;
@@ -53,7 +54,8 @@ final class ExportCommand implements Callable<Integer> {
             if (ComponentTrace.looksLikeOne(f) && !traces.contains(f)) continue;
             files.add(f.toAbsolutePath().normalize());
         }
-        if (files.isEmpty()) throw new UsageError("no trace files (*.json) in " + String.join(", ", traces.stream().map(Path::toString).toList()));
+        if (files.isEmpty())
+            throw new UsageError("no trace files (*.json) in " + String.join(", ", traces.stream().map(Path::toString).toList()));
         List<Trace> read = new ArrayList<>();
         List<Path> given = new ArrayList<>(files);
         for (Path f : given) {
@@ -79,7 +81,7 @@ final class ExportCommand implements Callable<Integer> {
             }
             Path target = folder ? output.resolve(names.get(i)) : output;
             AtomicFiles.write(target, c);
-            io.err().println("wrote " + target + " (" + dev.nestcheck.conformance.Describe.count(read.get(i).steps().size(), "step", "steps") + ")");
+            io.err().println("wrote " + target + " (" + Describe.count(read.get(i).steps().size(), "step", "steps") + ")");
         }
         return ExitCode.CONFORMANT;
     }
@@ -103,7 +105,8 @@ final class ExportCommand implements Callable<Integer> {
                 n = n.substring(0, n.length() - 5);
             }
             p.add(n);
-            for (Path d = abs.getParent(); d != null && d.getFileName() != null; d = d.getParent()) p.add(d.getFileName().toString());
+            for (Path d = abs.getParent(); d != null && d.getFileName() != null; d = d.getParent())
+                p.add(d.getFileName().toString());
             parts.add(p);
         }
         int[] depth = new int[traces.size()];

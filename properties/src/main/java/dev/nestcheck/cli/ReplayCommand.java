@@ -1,6 +1,7 @@
 package dev.nestcheck.cli;
 
 import dev.nestcheck.conformance.Conformance;
+import dev.nestcheck.conformance.Describe;
 import dev.nestcheck.conformance.TimeoutGuard;
 import dev.nestcheck.engine.ReplayToken;
 import dev.nestcheck.engine.Settings;
@@ -140,7 +141,7 @@ final class ReplayCommand implements Callable<Integer> {
                     ExecRuns.guard(provider, timeout));
             if (r.passed()) {
                 passed++;
-                io.out().println("ok      " + files.get(i) + " (" + dev.nestcheck.conformance.Describe.count(traces.get(i).steps().size(), "step", "steps") + ")");
+                io.out().println("ok      " + files.get(i) + " (" + Describe.count(traces.get(i).steps().size(), "step", "steps") + ")");
                 continue;
             }
             if (r.status() == TraceReplay.Status.INVALID) {

@@ -1,10 +1,12 @@
 package dev.nestcheck.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.nestcheck.conformance.Conformance;
 import dev.nestcheck.conformance.ConformanceProperty;
 import dev.nestcheck.conformance.Counterexample;
 import dev.nestcheck.engine.Failure;
 import dev.nestcheck.engine.Settings;
+import dev.nestcheck.process.Json;
 import dev.nestcheck.report.CounterexampleReport;
 import dev.nestcheck.report.CounterexampleText;
 import dev.nestcheck.report.Layout;
@@ -15,16 +17,22 @@ import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /** Running the conformance property for one policy, and presenting what it found; shared by the commands. */
 final class Runs {
@@ -95,16 +103,16 @@ final class Runs {
      * holds one run and its summary lists every report in it. Nothing else in the folder is touched.
      */
     static void replaceEarlierRun(Io io, Path dir) {
-        java.util.Set<Path> earlier = new java.util.LinkedHashSet<>();
+        Set<Path> earlier = new LinkedHashSet<>();
         Path json = dir.resolve(RunSummary.JSON);
         if (Files.isRegularFile(json)) {
-            com.fasterxml.jackson.databind.JsonNode summary;
+            JsonNode summary;
             try {
-                summary = dev.nestcheck.process.Json.object(Files.readString(json));
+                summary = Json.object(Files.readString(json));
             } catch (IOException | RuntimeException notOurs) {
                 return;   // not a summary nestcheck wrote: leave the folder as it is
             }
-            for (com.fasterxml.jackson.databind.JsonNode report : summary.findValues("report")) {
+            for (JsonNode report : summary.findValues("report")) {
                 if (!report.isTextual()) continue;
                 Path folder = dir.resolve(report.textValue()).normalize();
                 if (folder.startsWith(dir.normalize()) && !folder.equals(dir.normalize())) earlier.add(folder);
@@ -117,7 +125,11 @@ final class Runs {
         for (Path p : earlier) removed |= deleteTree(p);
         Path matrix = dir.resolve("matrix");
         try {
-            if (Files.isDirectory(matrix) && Files.list(matrix).findAny().isEmpty()) Files.delete(matrix);
+            if (Files.isDirectory(matrix)) {
+                try (Stream<Path> left = Files.list(matrix)) {
+                    if (left.findAny().isEmpty()) Files.delete(matrix);
+                }
+            }
         } catch (IOException e) {
             // left as it is
         }
@@ -125,11 +137,11 @@ final class Runs {
     }
 
     private static boolean deleteTree(Path p) {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
-        try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return false;
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
             return true;
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new UsageError("cannot replace the earlier report in " + p + ": " + e.getMessage());
         }
     }

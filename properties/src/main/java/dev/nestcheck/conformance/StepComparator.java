@@ -131,7 +131,8 @@ final class StepComparator {
         if (mb.size() != ib.size()) {
             boolean missing = mb.size() > n;
             List<Issued> first = missing ? mb.get(n) : ib.get(n);
-            diffs.add("commands: smmu" + smmu + ": model issued " + Describe.count(mb.size(), "batch", "batches") + ", impl " + ib.size() + "; first "
+            diffs.add("commands: smmu" + smmu + ": model issued " + Describe.count(mb.size(), "batch", "batches") + ", impl "
+                    + ib.size() + "; first "
                     + (missing ? "missing: " : "extra: ") + describe(first));
             batchRules(missing ? first : (n > 0 ? mb.get(n - 1) : List.of()), outcomeRule);
         }

@@ -416,7 +416,8 @@ public final class Engine {
         tc.labelsWanted = false;
         Throwable thrown = execute(tc);
         boolean interesting = thrown != null && origin(thrown).equals(failureOrigin);
-        if (interesting && watched != null && failureOrigin.equals(watchedOrigin) && Shrinker.shortlex(tc.choices(), watched) < 0) {
+        if (interesting && watched != null && failureOrigin.equals(watchedOrigin)
+                && Shrinker.shortlex(tc.choices(), watched) < 0) {
             watched = tc.choices();
             tell(true);
         }
