@@ -3,6 +3,7 @@ package dev.nestcheck.tck;
 import dev.nestcheck.conformance.Conformance;
 import dev.nestcheck.conformance.ConformanceProperty;
 import dev.nestcheck.conformance.Counterexample;
+import dev.nestcheck.conformance.Describe;
 import dev.nestcheck.conformance.Implementations;
 import dev.nestcheck.conformance.TimeoutGuard;
 import dev.nestcheck.engine.RunResult;
@@ -106,7 +107,9 @@ public abstract class NestingConformanceVerification {
      * makes {@code -Dtest} work with a replay token, then the system-property overrides.
      */
     protected Settings settings(Policy policy) {
-        return Settings.defaults().withTries(defaultTries()).withName(testName(policy)).withSystemOverrides();
+        // the same safety net for shrinking as check's --shrink-time: a hang costs the timeout per attempt
+        return Settings.defaults().withTries(defaultTries()).withShrinkMaxTime(Duration.ofMinutes(2)).withName(testName(policy))
+                .withSystemOverrides();
     }
 
     /** {@code MyNestingConformanceTest#policy_S2_PARENT_conformsToTheModel}: what {@code -Dtest} takes. */
@@ -173,6 +176,10 @@ public abstract class NestingConformanceVerification {
                 Assumptions.abort("nestcheck TCK: the replay token is a case of policy " + owner.get() + ", not " + policy
                         + " (skipped)");
         }
+        java.util.Optional<String> hung = TckRun.of(getClass()).hung();
+        if (hung.isPresent())   // each further policy would hang again, and shrink for minutes, on a new stuck thread
+            throw new AssertionError("nestcheck TCK: " + testName(policy) + " not run: the implementation " + hung.get()
+                    + ", and a hung thread cannot be stopped: fix that hang first");
         String platformName = System.getProperty("nestcheck.platform");
         platformName = platformName == null || platformName.isBlank() ? null : platformName.strip();
         Platform fixed = platformName == null ? null : Platforms.named(platformName, policy);
@@ -225,8 +232,9 @@ public abstract class NestingConformanceVerification {
         StringBuilder b = new StringBuilder();
         b.append("nestcheck TCK: ").append(origin.test()).append(" failed\n\n");
         b.append("Policy ").append(policy).append(". ").append(CounterexampleText.text(cx)).append("\n\n");
-        b.append(String.format(Locale.ROOT, "Found after %,d cases (seed %d), shrunk to %d steps.%n",
-                run.failure().get().casesBeforeFailure(), run.seed(), cx.steps().size()));
+        b.append(String.format(Locale.ROOT, "Found after %s (seed %d), shrunk to %s.%n",
+                Describe.count(run.failure().get().casesBeforeFailure(), "case", "cases"), run.seed(),
+                Describe.count(cx.steps().size(), "step", "steps")));
         if (w != null) b.append("Report: ").append(w.folder().toAbsolutePath()).append("/\n");
         else b.append("Report: not written (").append(writeError).append(")\n");
         b.append("Replay exactly this case:\n").append(Layout.command(origin.mavenArgv(), "    ")).append('\n');

@@ -75,6 +75,18 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
         if (cx != null) counterexamples.put(p, cx);
     }
 
+    /**
+     * The first policy whose case hung in process, with the hang ({@code hung in attach for 2 s under ICTX}):
+     * its thread cannot be stopped, so the policies after it are not started (as {@code check} stops).
+     */
+    synchronized java.util.Optional<String> hung() {
+        for (Map.Entry<Policy, Counterexample> e : counterexamples.entrySet()) {
+            java.util.Optional<String> h = CounterexampleText.hang(e.getValue());
+            if (h.isPresent()) return java.util.Optional.of("hung in " + h.get() + " under " + e.getKey());
+        }
+        return java.util.Optional.empty();
+    }
+
     synchronized void corpusTrace(boolean passed) {
         if (passed) corpusPassed++;
         else corpusFailed++;
@@ -84,6 +96,9 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) {
         TckRun run = new TckRun(context.getRequiredTestClass());
         RUNS.put(run.testClass, run);
+        // a replay (the command a failure prints) runs one case: the earlier run's reports stay, the
+        // replayed policy's folder is written again, and the earlier summary still describes them all
+        if (replaying()) return;
         // reports of an earlier run of this class would sit next to this run's summary: remove them
         Path dir = run.reportDir();
         if (Files.isDirectory(dir)) {
@@ -93,6 +108,12 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
                 // best effort: a stale folder is named in no summary
             }
         }
+    }
+
+    /** Whether this run replays one case ({@code -Dnestcheck.replay=TOKEN}) rather than searching. */
+    private static boolean replaying() {
+        String token = System.getProperty("nestcheck.replay");
+        return token != null && !token.isBlank();
     }
 
     @Override
@@ -134,7 +155,7 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
                 corpusPassed + corpusFailed, failed == 0 ? "no counterexample" : failed + " failed", Versions.line());
         System.out.println(line);
         System.out.println("nestcheck TCK: " + coverage.line());
-        if (failed > 0 || !folders.isEmpty()) {
+        if ((failed > 0 || !folders.isEmpty()) && !replaying()) {
             try {
                 summary.write(reportDir());
                 System.out.println("nestcheck TCK: report " + reportDir().resolve(RunSummary.MARKDOWN));

@@ -41,8 +41,33 @@ class TckReportTest {
         }
     }
 
+    /** A user's TCK class whose implementation hangs in its first open. */
+    static final class HangsInOpen extends NestingConformanceVerification {
+        @Override
+        protected dev.nestcheck.spec.NestingImplementation create(dev.nestcheck.spec.Platform platform) {
+            dev.nestcheck.spec.NestingImplementation real = dev.nestcheck.conformance.Implementations.named("optimized").create(platform);
+            return new dev.nestcheck.spec.NestingImplementation() {
+                public dev.nestcheck.spec.Outcome execute(dev.nestcheck.spec.Op op) {
+                    if (op instanceof dev.nestcheck.spec.Op.Open) {
+                        try {
+                            Thread.sleep(Long.MAX_VALUE);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return real.execute(op);
+                }
+
+                public dev.nestcheck.spec.Snapshot snapshot() {
+                    return real.snapshot();
+                }
+            };
+        }
+    }
+
     @AfterEach
     void clear() {
+        System.clearProperty("nestcheck.timeout");
         System.clearProperty("nestcheck.reports");
         System.clearProperty("nestcheck.seed");
         System.clearProperty("nestcheck.replay");
@@ -68,6 +93,19 @@ class TckReportTest {
                 .isInstanceOf(org.opentest4j.TestAbortedException.class);
         assertThat(catchThrowableOfType(AssertionError.class, tck::policy_VIOMMU_conformsToTheModel).getMessage())
                 .contains("What differs at step");
+    }
+
+    /** As check stops: after a hang in process (a thread that cannot be stopped), the next policy fails at once. */
+    @Test
+    void afterAHangTheOtherPoliciesFailAtOnceInsteadOfHangingAgain(@TempDir Path dir) {
+        System.setProperty("nestcheck.reports", dir.toString());
+        System.setProperty("nestcheck.seed", "1");
+        System.setProperty("nestcheck.timeout", "100ms");
+        HangsInOpen tck = new HangsInOpen();
+        assertThat(catchThrowableOfType(AssertionError.class, tck::policy_ICTX_conformsToTheModel).getMessage())
+                .contains("hung in open for 100 ms");
+        assertThat(catchThrowableOfType(AssertionError.class, tck::policy_S2_PARENT_conformsToTheModel).getMessage())
+                .contains("policy_S2_PARENT_conformsToTheModel not run: the implementation hung in open for 100 ms under ICTX");
     }
 
     @Test

@@ -195,9 +195,19 @@ class FirstHourIT {
         assertThat(tckOutput).isNotNull();
         String command = afterLine(tckOutput, "Replay exactly this case:");
         assertThat(command).startsWith("mvn test -Dtest=");
+        List<String> before = listing(tckReport);
         Proc r = run("tck-replay", project, "bash", "-c", command + " -B");
         assertThat(r.code).as(command + "\n" + r.tail()).isNotZero();
         assertThat(r.out).contains("Tests run: 1,", differs(tckOutput), "Replay exactly this case:").doesNotContain("Tests run: 0,");
+        // replaying one policy's case leaves the other policies' reports of the search where they were
+        assertThat(listing(tckReport)).as(r.tail()).containsAll(before);
+    }
+
+    /** The report folder's entries, by name. */
+    static List<String> listing(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
