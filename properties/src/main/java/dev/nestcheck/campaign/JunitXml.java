@@ -26,7 +26,7 @@ public final class JunitXml {
     public static String render(JsonNode summary, Path base) {
         String impl = summary.path("implementation").asText("implementation");
         JsonNode runs = summary.path("runs");
-        int tests = runs.size(), failures = 0, errors = 0;
+        int tests = runs.size(), failures = 0, errors = 0, skipped = 0;
         long millis = 0;
         StringBuilder cases = new StringBuilder();
         for (JsonNode r : runs) {
@@ -38,6 +38,12 @@ public final class JunitXml {
                     + impl)).append("\" name=\"").append(attr(name)).append("\" time=\"").append(seconds(ms)).append('"');
             if (result.equals("conformant")) {
                 cases.append("/>\n");
+                continue;
+            }
+            if (result.equals("not run")) {   // check stopped after a hang under an earlier policy
+                skipped++;
+                cases.append(">\n      <skipped message=\"").append(attr(r.path("failure").asText("not run"))).append("\"/>\n")
+                        .append("    </testcase>\n");
                 continue;
             }
             cases.append(">\n");
@@ -55,7 +61,7 @@ public final class JunitXml {
         }
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"" + attr("nestcheck "
                 + summary.path("command").asText("check") + " " + impl) + "\" tests=\"" + tests + "\" failures=\"" + failures
-                + "\" errors=\"" + errors + "\" skipped=\"0\" time=\"" + seconds(millis) + "\">\n"
+                + "\" errors=\"" + errors + "\" skipped=\"" + skipped + "\" time=\"" + seconds(millis) + "\">\n"
                 + "    <properties>\n      <property name=\"seed\" value=\"" + attr(summary.path("seed").asText()) + "\"/>\n"
                 + "      <property name=\"platform\" value=\"" + attr(summary.path("platform").asText()) + "\"/>\n"
                 + "      <property name=\"budget\" value=\"" + attr(summary.path("budget").asText()) + "\"/>\n    </properties>\n"

@@ -193,9 +193,9 @@ public final class Summaries {
         return new Merged(out, problems);
     }
 
-    /** crash > counterexample > conformant; "incomplete" only above conformant. */
+    /** crash > counterexample > not run > conformant; "incomplete" only above conformant. */
     private static String worse(String a, String b) {
-        List<String> order = List.of("conformant", "incomplete", "counterexample", "crash");
+        List<String> order = List.of("conformant", "incomplete", "not run", "counterexample", "crash");
         return order.indexOf(a) >= order.indexOf(b) ? a : b;
     }
 

@@ -246,7 +246,13 @@ final class CheckCommand implements Callable<Integer> {
             Policy p = plan.policies().get(i);
             Conformance.Result r = results.get(i);
             if (r == null) {
-                io.out().println("stopping: the implementation hung; the remaining policies were not run");
+                List<Policy> rest = plan.policies().subList(i, plan.policies().size());
+                io.out().println("stopping: the implementation hung; the remaining policies were not run ("
+                        + Args.policiesText(rest) + ")");
+                // in the summary too, so that a CI job reading it sees them: not run, not missing
+                for (Policy q : rest)
+                    summary.add(new RunSummary.PolicyRun(q, RunSummary.Status.NOT_RUN, 0, 0, plan.seed(), Duration.ZERO,
+                            "not run: the implementation hung under an earlier policy", null, null));
                 break;
             }
             stats.put(p, r.run().statistics());
@@ -325,8 +331,8 @@ final class CheckCommand implements Callable<Integer> {
         }
         long failedCount = summary.runs().stream().filter(r -> r.status() != RunSummary.Status.CONFORMANT).count();
         // the search's cases; the steps count the shrinking's runs too
-        String totals = String.format(Locale.ROOT, "%,d steps%s in %,d cases", summary.steps(),
-                failedCount > 0 ? " (shrinking included)" : "", summary.cases());
+        String totals = String.format(Locale.ROOT, "%,d steps in %,d cases%s", summary.steps(), summary.cases(),
+                failedCount > 0 ? "; the steps include shrinking" : "");
         switch (summary.result()) {
             case "crash":
                 io.out().println("result: the implementation " + (summary.runs().stream().anyMatch(r -> r.title() != null

@@ -150,7 +150,9 @@ public final class CounterexampleReport {
     public static Written write(Path folder, String name, Counterexample cx, Origin origin, String stackTrace) {
         Trace trace = trace(cx, description(cx, origin));
         String json = TraceCodec.write(trace);
-        String className = className(name, json);
+        // named after the platform and steps only: the same minimal case gets the same test name whatever
+        // seed or run found it (the description names the seed), so a copy replaces, not piles up
+        String className = className(name, TraceCodec.write(new Trace(null, trace.platform(), trace.steps())));
         String md = markdown(cx, origin, className, folder.resolve(TRACE).toAbsolutePath().toString(), stackTrace);
         Path tracePath = AtomicFiles.write(folder.resolve(TRACE), json);
         AtomicFiles.write(folder.resolve(dev.nestcheck.export.KselftestExport.REPRO),

@@ -279,7 +279,7 @@ class MainTest {
     void anImplementationThatHangsIsACrashAndStillWritesItsReport(@TempDir Path dir) throws IOException {
         // every shrinking attempt that still hangs costs the timeout: bound the shrinking
         Run r = run("check", "--impl", "broken-hangs", "--tries", "50", "--seed", "1", "--timeout", "200ms",
-                "--shrink-time", "2s", "--report", dir.toString());
+                "--shrink-time", "2s", "--report", dir.toString(), "--junit-xml", dir.resolve("junit.xml").toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CRASH);
         assertThat(r.out()).contains("The implementation hung in open for 200 ms (step 1).",
                 "hang: the implementation did not return from open within 200 ms", "result: the implementation hung",
@@ -290,7 +290,13 @@ class MainTest {
                 .contains("Thread.sleep", "BrokenProviders$Hangs");
         assertThat(Files.readString(dir.resolve("S2_PARENT-crash").resolve(CounterexampleReport.MARKDOWN)))
                 .contains("## Where the implementation was", "hung");
-        assertThat(dir.resolve(RunSummary.JSON)).exists();
+        // the policies not run are in the summary, for a CI job that reads it, not silently missing
+        String json = Files.readString(dir.resolve(RunSummary.JSON));
+        for (String p : new String[] {"S2_PARENT", "VIOMMU", "ICTX", "KVM_PINNED"}) assertThat(json).contains("\"" + p + "\"");
+        assertThat(json).contains("\"not run\"");
+        assertThat(Files.readString(dir.resolve(RunSummary.MARKDOWN))).contains("not run");
+        assertThat(Files.readString(dir.resolve("junit.xml"))).contains("<skipped message=\"not run: the implementation hung")
+                .doesNotContain("skipped=\"0\"");
     }
 
     @Test

@@ -50,6 +50,10 @@ class CounterexampleReportTest {
     void theFolderHasTheMarkdownTheTraceAndTheRegressionTest(@TempDir Path dir) throws Exception {
         CounterexampleReport.Written w = CounterexampleReport.write(dir.resolve("cx"), "VIOMMU-divergence", cx, origin());
         assertThat(w.className()).matches("Regression_VIOMMU_divergence_[0-9a-f]{8}Test");
+        // the same case found by another seed's search: the same test name, so a copy replaces the first
+        CounterexampleReport.Origin other = new CounterexampleReport.Origin("broken-vmid-zero", Policy.VIOMMU, null, 99L, token, null);
+        assertThat(CounterexampleReport.write(dir.resolve("cx-again"), "VIOMMU-divergence", cx, other).className())
+                .isEqualTo(w.className());
         assertThat(w.markdown()).exists();
         String md = Files.readString(w.markdown());
         assertThat(md).contains("# nestcheck counterexample: broken-vmid-zero under VIOMMU", "## Platform",
