@@ -196,7 +196,13 @@ final class ReplayCommand implements Callable<Integer> {
         CounterexampleReport.Origin origin = new CounterexampleReport.Origin(provider.name(), p,
                 platformArg == null ? null : platformArg.replayText(), null, token, null)
                 .withClasspath(implementation.classpathText(), Launcher.command());
+        String title = Runs.title(r);
+        io.out().println("  " + title);   // present() leaves the title to the line above it, as check's row has it
+        io.out().println();
         Runs.present(io, r, origin, report, provider::create, timeout);
+        String result = status == RunSummary.Status.CRASH
+                ? (title.contains(" hung ") ? "the implementation hung" : "the implementation crashed") : "counterexample";
+        io.out().println("result: " + result + " (implementation " + provider.name() + ", policy " + p + ")");
         return status == RunSummary.Status.CRASH ? ExitCode.CRASH : ExitCode.COUNTEREXAMPLE;
     }
 }

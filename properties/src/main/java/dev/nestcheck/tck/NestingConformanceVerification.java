@@ -190,6 +190,7 @@ public abstract class NestingConformanceVerification {
         RunResult run = result.run();
         TckRun tck = TckRun.of(getClass());
         tck.timeout(timeout);
+        tck.implementation(implementationLabel());
         if (run.passed() && run.validCases() == 0)
             throw new AssertionError("nestcheck TCK: " + testName(policy) + " ran no conformance case (" + run.summary()
                     + "): nothing was checked");

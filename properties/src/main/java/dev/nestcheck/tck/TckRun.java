@@ -39,6 +39,7 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
     private final Map<Policy, String> folders = new EnumMap<>(Policy.class);
     private final Map<Policy, Counterexample> counterexamples = new EnumMap<>(Policy.class);
     private String timeoutText = "2 s";
+    private String implementation;
     private int corpusPassed;
     private int corpusFailed;
     private final long start = System.nanoTime();
@@ -62,6 +63,11 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
         Path base = dir != null && !dir.isBlank() ? Paths.get(dir.strip())
                 : Paths.get(System.getProperty("basedir", "."), "target", "nestcheck-reports");
         return base.resolve(testClass.getSimpleName()).toAbsolutePath().normalize();
+    }
+
+    /** What the TCK class checks: a registered name (ByNameVerification), else the class itself. */
+    synchronized void implementation(String label) {
+        implementation = label;
     }
 
     synchronized void timeout(Duration t) {
@@ -126,7 +132,7 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
         if (results.isEmpty() && corpusPassed + corpusFailed == 0) return;   // filtered to nothing of ours
         long cases = 0, steps = 0;
         Map<Policy, Statistics> stats = new EnumMap<>(Policy.class);
-        RunSummary summary = new RunSummary("TCK", testClass.getName(),
+        RunSummary summary = new RunSummary("TCK", implementation != null ? implementation : testClass.getName(),
                 System.getProperty("nestcheck.platform", "random small platforms (drawn per case)"),
                 results.values().stream().findFirst().map(r -> r.run().seed()).orElse(0L),
                 results.values().stream().findFirst().map(r -> r.run().settings().tries() + " tries per policy")
