@@ -335,8 +335,8 @@ final class CheckCommand implements Callable<Integer> {
                 failedCount > 0 ? "; the steps include shrinking" : "");
         switch (summary.result()) {
             case "crash":
-                io.out().println("result: the implementation " + (summary.runs().stream().anyMatch(r -> r.title() != null
-                        && r.title().contains(" hung ")) ? "hung" : "crashed") + " (" + totals
+                io.out().println("result: the implementation " + (summary.runs().stream().anyMatch(r -> Runs.hang(r.title()))
+                        ? "hung" : "crashed") + " (" + totals
                         + (stoppedAfterHang ? ", stopped early" : "") + ")");
                 return ExitCode.CRASH;
             case "counterexample":

@@ -200,8 +200,8 @@ final class ReplayCommand implements Callable<Integer> {
         io.out().println("  " + title);   // present() leaves the title to the line above it, as check's row has it
         io.out().println();
         Runs.present(io, r, origin, report, provider::create, timeout);
-        String result = status == RunSummary.Status.CRASH
-                ? (title.contains(" hung ") ? "the implementation hung" : "the implementation crashed") : "counterexample";
+        String result = status != RunSummary.Status.CRASH ? "counterexample"
+                : "the implementation " + (Runs.hang(title) ? "hung" : "crashed");
         io.out().println("result: " + result + " (implementation " + provider.name() + ", policy " + p + ")");
         return status == RunSummary.Status.CRASH ? ExitCode.CRASH : ExitCode.COUNTEREXAMPLE;
     }

@@ -73,6 +73,11 @@ final class Runs {
         return r.counterexample().map(CounterexampleText::title).orElseGet(() -> firstLine(String.valueOf(f.throwable())));
     }
 
+    /** Whether a crash's title is a hang's ("The implementation hung in open for 2 s (step 1)."), for the result line. */
+    static boolean hang(String title) {
+        return title != null && title.contains(" hung ");
+    }
+
     /** The default report folder: {@code nestcheck-reports/<yyyyMMdd-HHmmss>}. */
     static Path defaultReportDir() {
         return Paths.get("nestcheck-reports",

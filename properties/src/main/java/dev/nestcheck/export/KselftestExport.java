@@ -3,6 +3,7 @@ package dev.nestcheck.export;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nestcheck.process.Json;
 import dev.nestcheck.spec.DeviceSpec;
+import dev.nestcheck.spec.Op;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.Policy;
 import dev.nestcheck.trace.Expectation;
@@ -188,10 +189,10 @@ public final class KselftestExport {
                     invalidate(n, s, e);
                     break;
                 case "ioas_map":
-                    ioasMap(n, s, e, desc);
+                    ioasMap(n, (Op.IoasMap) step.op(), e, desc);
                     break;
                 case "ioas_unmap":
-                    ioasUnmap(n, s, e, desc);
+                    ioasUnmap(n, (Op.IoasUnmap) step.op(), e, desc);
                     break;
                 case "kvm_vm_create": case "kvm_vm_destroy": case "kvm_bind": case "vcpu_load": case "vcpu_put":
                     skip(n, desc, "no uapi equivalent: KVM VMs, their iommufd binding and vCPU scheduling are KVM's,"
@@ -258,15 +259,15 @@ public final class KselftestExport {
          * not fit in 64 bits of bytes at all from 2^52 pages: skipped, which leaves the kernel's IOAS
          * as the model's.
          */
-        private void ioasMap(int n, JsonNode s, Expectation e, String desc) {
-            long iova = u64(s.get("iova")), pages = u64(s.get("pages"));
+        private void ioasMap(int n, Op.IoasMap op, Expectation e, String desc) {
+            long iova = op.iova(), pages = op.pages();
             if (Long.compareUnsigned(iova, IOVA_PAGES) >= 0 || Long.compareUnsigned(pages, IOVA_PAGES - iova) > 0) {
                 skip(n, desc, "no faithful uapi equivalent: the run leaves the IOVA space of RULES.md PLAT-6 (2^20 pages),"
                         + " where the model refuses it and a kernel may map it; not run, so the IOAS stays as in the trace");
                 return;
             }
-            body.append(String.format(Locale.ROOT, "\tnc_ioas_map(%d, %d, %su, %sULL, %sULL, %s);%n", n, i(s, "ctx"), u32(s, "ioas"),
-                    hex(iova), hex(pages), expectArgs(e)));
+            body.append(String.format(Locale.ROOT, "\tnc_ioas_map(%d, %d, %su, %sULL, %sULL, %s);%n", n, op.ctx(),
+                    Integer.toUnsignedString(op.ioas()), hex(iova), hex(pages), expectArgs(e)));
         }
 
         /**
@@ -275,15 +276,16 @@ public final class KselftestExport {
          * bytes; iova 0 with 2^64 - 1 pages stays the kernel's unmap-all. A range that wraps around
          * the 64-bit page space (the model's EINVAL) has no byte form: skipped, it changes nothing.
          */
-        private void ioasUnmap(int n, JsonNode s, Expectation e, String desc) {
-            long iova = u64(s.get("iova")), pages = u64(s.get("pages"));
+        private void ioasUnmap(int n, Op.IoasUnmap op, Expectation e, String desc) {
+            long iova = op.iova(), pages = op.pages();
             long last = iova + pages - 1;
-            if (pages != 0 && !(iova == 0 && pages == -1L) && Long.compareUnsigned(last, iova) < 0) {
+            boolean range = pages != 0 && !op.unmapsAll();   // a range of pages, not an EINVAL nor the unmap-all form
+            if (range && Long.compareUnsigned(last, iova) < 0) {
                 skip(n, desc, "no uapi equivalent: the range wraps around the 64-bit page space, which RULES.md MAP-2"
                         + " refuses (EINVAL) and no byte range can express; it changes nothing");
                 return;
             }
-            if (pages != 0 && !(iova == 0 && pages == -1L) && Long.compareUnsigned(last, IOVA_PAGES) > 0) {
+            if (range && Long.compareUnsigned(last, IOVA_PAGES) > 0) {
                 long first = Long.compareUnsigned(iova, IOVA_PAGES) > 0 ? IOVA_PAGES : iova;
                 body.append(String.format(Locale.ROOT, "\t/* pages %s..%s cut to %s..%s: no mapping lies past page 2^20"
                         + " (PLAT-6) */%n", hex(iova), hex(last), hex(first), hex(IOVA_PAGES)));
@@ -292,8 +294,8 @@ public final class KselftestExport {
             } else if (pages == 0 && Long.compareUnsigned(iova, IOVA_PAGES) > 0) {
                 iova = IOVA_PAGES;   // EINVAL for the length either way; the IOVA must still fit in bytes
             }
-            body.append(String.format(Locale.ROOT, "\tnc_ioas_unmap(%d, %d, %su, %sULL, %sULL, %s);%n", n, i(s, "ctx"), u32(s, "ioas"),
-                    hex(iova), hex(pages), expectArgs(e)));
+            body.append(String.format(Locale.ROOT, "\tnc_ioas_unmap(%d, %d, %su, %sULL, %sULL, %s);%n", n, op.ctx(),
+                    Integer.toUnsignedString(op.ioas()), hex(iova), hex(pages), expectArgs(e)));
         }
 
         private void skip(int n, String desc, String why) {
