@@ -188,7 +188,8 @@ public final class RunSummary {
             b.append("## Coverage per rule\n\n");
             b.append(Layout.wrap("Cases per policy in which the rule decided an outcome or was exercised; \"every\": "
                     + "checked in every case (platform, observation and invariant rules); \"matrix\": searched by "
-                    + "the matrix; \"not yet\": not implemented yet. Titles: nestcheck rules.", "", "", Layout.WIDTH))
+                    + "the matrix; \"n/a\": the rule does not apply under that policy; \"not yet\": not implemented yet. "
+                    + "Titles: nestcheck rules.", "", "", Layout.WIDTH))
                     .append("\n\n");
             b.append(CounterexampleReport.indent(coverage.table(false))).append('\n');
             b.append(Layout.wrap(coverage.line(), "", "", Layout.WIDTH)).append("\n\n");

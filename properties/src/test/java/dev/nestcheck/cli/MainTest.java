@@ -58,6 +58,23 @@ class MainTest {
     }
 
     @Test
+    void aOnePolicyRunCountsOnlyTheRulesThatApplyUnderIt(@TempDir Path dir) throws Exception {
+        Run r = run("check", "--policy", "S2_PARENT", "--tries", "200", "--seed", "7", "--no-matrix",
+                "--report", dir.toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
+        // VMID-6 is ICTX's and KVM_PINNED's, VMID-7, KVM-5 and KVM-6 KVM_PINNED's: not "not reached" here
+        assertThat(r.out()).containsPattern("rules covered: (\\d+) of (\\d+) that apply under S2_PARENT")
+                .contains("; VMID-6, VMID-7, KVM-5, KVM-6 apply only under other policies")
+                .doesNotContainPattern("not reached:[^;]*(VMID-6|VMID-7|KVM-5|KVM-6)");
+        String md = Files.readString(dir.resolve("summary.md"));
+        assertThat(md).containsPattern("VMID-6 +n/a").containsPattern("VMID-3 +\\d+");
+        JsonNode cov = new ObjectMapper()
+                .readTree(dir.resolve("summary.json").toFile()).path("coverage");
+        assertThat(cov.path("notReached").toString()).doesNotContain("VMID-6", "KVM-5");
+        assertThat(cov.path("casesPerRule").path("KVM-6").path("S2_PARENT").isNull()).isTrue();
+    }
+
+    @Test
     void replayOfTheCorpusConforms() {
         Run r = run("replay", CORPUS.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);

@@ -33,6 +33,7 @@ class RuleCatalogueTest {
                 String id = required.substring(required.indexOf(':') + 1);
                 assertThat(c.rule(id)).as(required).isPresent();
                 assertThat(c.rule(id).orElseThrow().absent()).as(required + " is required but not implemented").isFalse();
+                assertThat(RuleCoverage.applies(id, p)).as(required + " is required under " + p + " but said not to apply").isTrue();
             }
         RuleCoverage coverage = new RuleCoverage(c, java.util.Map.of());
         assertThat(coverage.labelledRules()).noneMatch(coverage.notImplemented()::contains); // (none is marked since rules v2)
