@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
                 "One trace: -o FILE, or stdout. Several traces or a folder: -o DIR (one NAME.c per trace).",
                 "Exit codes: 0 written, 2 usage or input error."})
 final class ExportCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "TRACE.json|FOLDER", description = "Traces, or folders of traces.")
+    @Parameters(arity = "1..*", paramLabel = "TRACE.json|FOLDER|-", description = "Traces, or folders of traces; - reads one trace from standard input.")
     List<Path> traces;
 
     @Option(names = "--kselftest", required = true, description = "The format: a kselftest-shaped C program (the only one so far).")
@@ -47,14 +47,18 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path dash = Path.of(Stdin.NAME);
+        boolean stdin = traces.contains(dash) && !Files.exists(dash);
+        List<Path> paths = new ArrayList<>(traces);
+        if (stdin) paths.removeIf(dash::equals);
         Set<Path> files = new LinkedHashSet<>();   // a trace given twice (a file and its folder) is written once
-        for (Path f : TraceFiles.expand(traces)) {
+        for (Path f : TraceFiles.expand(paths)) {
             String name = f.getFileName().toString();
             if (name.equals("summary.json") && !traces.contains(f)) continue;   // report folders hold one
             if (ComponentTrace.looksLikeOne(f) && !traces.contains(f)) continue;
             files.add(f.toAbsolutePath().normalize());
         }
-        if (files.isEmpty())
+        if (files.isEmpty() && !stdin)
             throw new UsageError("no trace files (*.json) in " + String.join(", ", traces.stream().map(Path::toString).toList()));
         List<Trace> read = new ArrayList<>();
         List<Path> given = new ArrayList<>(files);
@@ -63,6 +67,10 @@ final class ExportCommand implements Callable<Integer> {
                 throw new UsageError(f + ": a component trace (" + ComponentTrace.FORMAT + "): its operations have no"
                         + " iommufd uapi equivalent to export");
             read.add(TraceCodec.read(f));
+        }
+        if (stdin) {
+            read.add(Stdin.trace());
+            given.add(Path.of("stdin.json").toAbsolutePath());   // its C file, in a folder of several, is stdin.c
         }
         // a folder of traces gives a folder of C files, even when it holds one trace
         boolean folder = given.size() > 1 || traces.stream().anyMatch(Files::isDirectory)
@@ -73,7 +81,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new UsageError("several traces or a folder: -o " + output + " must be a folder");
         List<String> names = cNames(given);
         for (int i = 0; i < given.size(); i++) {
-            String c = KselftestExport.export(read.get(i), given.get(i).toString());
+            String c = KselftestExport.export(read.get(i), stdin && i == given.size() - 1 ? Stdin.SOURCE : given.get(i).toString());
             if (output == null) {
                 io.out().print(c);
                 io.out().flush();

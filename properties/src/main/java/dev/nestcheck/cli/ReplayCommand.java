@@ -39,7 +39,8 @@ import java.util.function.Function;
                 + "is reported on stderr and the others still run.",
                 "Exit codes: 0 all conform, 1 a trace or case fails, 2 usage or input error, 3 crash or hang."})
 final class ReplayCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "TRACE.json|FOLDER|TOKEN", description = "Traces, folders of traces, replay tokens.")
+    @Parameters(arity = "1..*", paramLabel = "TRACE.json|FOLDER|TOKEN|-",
+            description = "Traces, folders of traces, replay tokens; - reads one trace from standard input.")
     List<String> targets;
 
     @Mixin
@@ -81,8 +82,10 @@ final class ReplayCommand implements Callable<Integer> {
         Policy p = policy == null ? null : Args.policy(policy);
         List<String> tokens = new ArrayList<>();
         List<Path> paths = new ArrayList<>();
+        boolean stdin = false;
         for (String t : targets) {
             if (t.startsWith("nc1.") && !Files.exists(Paths.get(t))) tokens.add(t);
+            else if (t.equals(Stdin.NAME)) stdin = true;
             else paths.add(Paths.get(t));
         }
         for (String t : tokens) {
@@ -120,28 +123,37 @@ final class ReplayCommand implements Callable<Integer> {
         int worst = unreadable.isEmpty() ? ExitCode.CONFORMANT : ExitCode.USAGE;
         for (String u : unreadable) io.err().println("nestcheck: " + Main.oneLine(u));
         List<Trace> traces = new ArrayList<>();
-        List<Path> readable = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         int malformed = unreadable.size();
         for (Path f : files) {
             try {
                 traces.add(TraceCodec.read(f));
-                readable.add(f);
+                names.add(f.toString());
             } catch (TraceFormatException e) {
                 io.err().println("nestcheck: " + Main.oneLine(e.getMessage()));
                 worst = ExitCode.USAGE;
                 malformed++;
             }
         }
-        files = readable;
+        if (stdin) {
+            try {
+                traces.add(Stdin.trace());
+                names.add(Stdin.SOURCE);
+            } catch (TraceFormatException e) {
+                io.err().println("nestcheck: " + Main.oneLine(e.getMessage()));
+                worst = ExitCode.USAGE;
+                malformed++;
+            }
+        }
 
         Function<Platform, NestingImplementation> factory = provider::create;
         int passed = 0;
         for (int i = 0; i < traces.size(); i++) {
-            TraceReplay.Result r = TraceReplay.replay(traces.get(i), files.get(i).toString(), factory, p,
+            TraceReplay.Result r = TraceReplay.replay(traces.get(i), names.get(i), factory, p,
                     ExecRuns.guard(provider, timeout));
             if (r.passed()) {
                 passed++;
-                io.out().println("ok      " + files.get(i) + " (" + Describe.count(traces.get(i).steps().size(), "step", "steps") + ")");
+                io.out().println("ok      " + names.get(i) + " (" + Describe.count(traces.get(i).steps().size(), "step", "steps") + ")");
                 continue;
             }
             if (r.status() == TraceReplay.Status.INVALID) {

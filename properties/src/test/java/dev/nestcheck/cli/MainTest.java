@@ -81,6 +81,36 @@ class MainTest {
         assertThat(r.out()).contains("trace-md-example.json (9 steps)").containsPattern("result: (\\d+) of \\1 traces conform");
     }
 
+    /** Runs the CLI with {@code stdin} as standard input. */
+    static Run runWithInput(byte[] stdin, String... args) {
+        java.io.InputStream before = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(stdin));
+        try {
+            return run(args);
+        } finally {
+            System.setIn(before);
+        }
+    }
+
+    @Test
+    void aDashReadsOneTraceFromStandardInputBesideFiles() throws Exception {
+        byte[] att = Files.readAllBytes(CORPUS.resolve("att.json"));
+        Run r = runWithInput(att, "replay", CORPUS.resolve("hwpt.json").toString(), "-");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
+        assertThat(r.out()).contains("hwpt.json (26 steps)", "ok      (standard input) (32 steps)", "result: 2 of 2 traces conform");
+
+        Run c = runWithInput(att, "export", "--kselftest", "-");
+        assertThat(c.code()).as(c.toString()).isEqualTo(ExitCode.CONFORMANT);
+        assertThat(c.out()).contains("from (standard input)", "int main(");
+
+        Run empty = runWithInput(new byte[0], "replay", "-");
+        assertThat(empty.code()).as(empty.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(empty.err()).isEqualTo("nestcheck: (standard input): empty: expected one trace (nestcheck-trace/1)\n");
+        Run broken = runWithInput("{\"format\":".getBytes(StandardCharsets.UTF_8), "export", "--kselftest", "-");
+        assertThat(broken.code()).as(broken.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(broken.err()).startsWith("nestcheck: (standard input): malformed JSON").doesNotContain("\tat ");
+    }
+
     @Test
     void exploreReportsTheStatesItExplored() {
         Run r = run("explore", "--max-steps", "2", "--max-value", "2", "--policy", "S2_PARENT");
