@@ -618,6 +618,8 @@ public final class OptimizedNesting implements NestingImplementation {
                 return Outcome.ok(h.id, "HWPT-2");
             }
             if (flags != HwptFlags.NEST_PARENT) return fail(Errno.EOPNOTSUPP, "HWPT-2");
+            // hw_pagetable.c refuses a faultable nest parent before it allocates anything (v6.15)
+            if (faultId) return fail(Errno.EOPNOTSUPP, "HWPT-2");
             SmmuState smmu = smmus[s];
             if (!smmu.spec.nesting()) return fail(Errno.EOPNOTSUPP, "HWPT-2");
             int id = c.ids.peek();
@@ -650,12 +652,6 @@ public final class OptimizedNesting implements NestingImplementation {
                     throw new IllegalStateException("unknown policy " + policy);
             }
             smmuChanged();
-            if (faultId) { // the aborted domain is freed again: its VMID goes (VMID-5), a pin is dropped
-                releaseVmid(s, vmid);
-                if (policy == Policy.ICTX) c.ictxVmid[s] = 0;
-                if (pinned != null) kvmAlloc.unpin(pinned.vmid);
-                return fail(Errno.ENOENT, "HWPT-2");
-            }
             IommufdObject h = new IommufdObject(c.nextId(), ObjectKind.HWPT_PAGING, c, s, ioas);
             h.nestParent = true;
             h.vmid = vmid;

@@ -907,7 +907,8 @@ public final class OpGenerator {
 
     /**
      * HWPT-2 flags that are not 0, PASID or NEST_PARENT, over the whole u32: DIRTY, FAULT_ID alone or with
-     * NEST_PARENT or PASID (ENOENT from the fault lookup), unknown bits up to bit 31, all bits set.
+     * PASID (ENOENT from the fault lookup) or with NEST_PARENT (EOPNOTSUPP before any VMID), unknown bits
+     * up to bit 31, all bits set.
      */
     private static int invalidPagingFlags(TestCase tc) {
         switch (tc.between(0, 3)) {

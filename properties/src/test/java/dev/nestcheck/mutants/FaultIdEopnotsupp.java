@@ -9,7 +9,8 @@ import dev.nestcheck.spec.Platform;
 
 /**
  * Breaks HWPT-2 and NEST-1 as rules v2 states them: FAULT_ID is refused with EOPNOTSUPP up front (the
- * v1 rule), where the kernel strips it before the driver and fails the fault lookup last with ENOENT.
+ * v1 rule), where the kernel strips it before the driver and fails the fault lookup last with ENOENT
+ * (FAULT_ID alone or with PASID, and on a vIOMMU; with NEST_PARENT the kernel says EOPNOTSUPP too).
  */
 final class FaultIdEopnotsupp extends ReferenceModel {
     FaultIdEopnotsupp(Platform platform) {

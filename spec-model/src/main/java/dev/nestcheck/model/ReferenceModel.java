@@ -427,8 +427,8 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
      * (hw_pagetable.c); flags 0 or PASID → a stage-1 domain; NEST_PARENT on an SMMU without nesting
      * → EOPNOTSUPP; NEST_PARENT → a stage-2 domain on dev's SMMU, then the VMID rules (VMID-8); any
      * other flags → EOPNOTSUPP. With FAULT_ID the fault object is looked up last, after the domain
-     * exists → ENOENT (faults are out of scope): a nest parent's VMID is taken and released again,
-     * with its VMID-5 flush (and, under KVM_PINNED, the pin and unpin).
+     * exists → ENOENT (faults are out of scope); FAULT_ID with NEST_PARENT → EOPNOTSUPP before any
+     * domain or VMID (iommufd_hwpt_paging_alloc, upstream 1062d81086156e42, v6.15).
      */
     private Outcome hwpt2_allocFromIoas(Ctx c, Op.HwptAlloc op, Obj dev, boolean hasData) {
         require(!hasData, EOPNOTSUPP, "HWPT-2");
@@ -441,14 +441,10 @@ public class ReferenceModel implements NestingImplementation, Op.Visitor<Outcome
             return Outcome.ok(id, "HWPT-2");
         }
         require(flags == HwptFlags.NEST_PARENT, EOPNOTSUPP, "HWPT-2");
+        require(!faultId, EOPNOTSUPP, "HWPT-2"); // a nest parent cannot take faults
         require(platform.smmu(dev.smmu()).nesting(), EOPNOTSUPP, "HWPT-2");
         vmid8_takeVmidForParent(c, dev.smmu(), id);
-        Obj parent = Obj.paging(op.pt(), dev.smmu(), true);
-        if (faultId) {
-            vmid5_releaseOwnedBy(c, id, parent); // the aborted domain is freed: VMID-5
-            return Outcome.fail(ENOENT, "HWPT-2");
-        }
-        c.objects.put(id, parent);
+        c.objects.put(id, Obj.paging(op.pt(), dev.smmu(), true));
         return Outcome.ok(id, "HWPT-2");
     }
 

@@ -72,8 +72,8 @@ final class Bench {
 
     /**
      * Runs the operation, expects the errno decided by the rule, and that nothing changed (a
-     * failing operation may still issue commands: INV-3 batches, MAP-2's partial unmap, HWPT-2's
-     * FAULT_ID release; {@link #failsIssuing} checks those).
+     * failing operation may still issue commands: INV-3 batches, MAP-2's partial unmap;
+     * {@link #failsIssuing} checks those).
      */
     Outcome fails(Op op, Errno errno, String rule) {
         Snapshot before = model.snapshot();
