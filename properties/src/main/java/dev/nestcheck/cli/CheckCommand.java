@@ -154,10 +154,14 @@ final class CheckCommand implements Callable<Integer> {
         Integer components = ExecRuns.componentCheck(io, this);   // an exec: child of components only
         if (components != null) return components;
         Plan plan = plan();
-        if (concurrent != null)   // the concurrency module, found on the class path (./nestcheck adds it)
+        if (concurrent != null) {   // the concurrency module, found on the class path (./nestcheck adds it)
+            List<String> again = new ArrayList<>(List.of(Launcher.command(), "check", "--concurrent=" + concurrent,
+                    "--impl", plan.provider().name()));
+            if (implementation.classpathText() != null) again.addAll(List.of("--classpath", implementation.classpathText()));
             return implementation.withLoader(() -> dev.nestcheck.extension.ConcurrentChecks.run(
                     new dev.nestcheck.extension.ConcurrentCheck.Request(plan.provider(), plan.policies(), plan.seed(),
-                            budget.tries, budget.time, report, concurrent), io.out()));
+                            budget.tries, budget.time, report, concurrent, again), io.out()));
+        }
         return implementation.withLoader(() -> run(plan));
     }
 

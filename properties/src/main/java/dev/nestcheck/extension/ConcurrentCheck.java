@@ -20,9 +20,17 @@ public interface ConcurrentCheck {
      * @param tries     scenarios per policy, or null for the default
      * @param time      a time budget instead, or null
      * @param reportDir where to write counterexamples, or null for {@code nestcheck-reports/<time>}
+     * @param again     the words that run this check again, but for {@code --policy}: the launcher's path,
+     *                  {@code check --concurrent=MODE --impl I}, and {@code --classpath CP} when one was given
      */
     record Request(ImplementationProvider provider, List<Policy> policies, long seed, Integer tries, Duration time,
-                   Path reportDir, String mode) {
+                   Path reportDir, String mode, List<String> again) {
+        /** A request whose replay commands name {@code ./nestcheck} and no class path. */
+        public Request(ImplementationProvider provider, List<Policy> policies, long seed, Integer tries, Duration time,
+                       Path reportDir, String mode) {
+            this(provider, policies, seed, tries, time, reportDir, mode,
+                    List.of("./nestcheck", "check", "--concurrent=" + mode, "--impl", provider.name()));
+        }
     }
 
     /** Runs the check, prints its rows and result to {@code out}; returns the exit code (0, 1 or 3). */

@@ -12,12 +12,15 @@ import dev.nestcheck.engine.Failure;
 import dev.nestcheck.engine.RunResult;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.extension.ConcurrentCheck;
+import dev.nestcheck.report.Layout;
 import dev.nestcheck.spec.Policy;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -49,8 +52,8 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
                 Failure f = run.failure().get();
                 ConcurrencyReport.Written w = ConcurrencyReport.write(reportDir, KvmReports.input("kvm_allocator_" + name,
                         "the KVM VMID allocator of " + name, f, KvmConcurrency.DEFAULT_INVOCATIONS,
-                        replay(f, name, "S2_PARENT"), "GenerationalAllocatorAdapter::new"));
-                printFailure(out, f, w, replay(f, name, "S2_PARENT"));
+                        replay(f.replayToken(), r, "S2_PARENT"), "GenerationalAllocatorAdapter::new"));
+                printFailure(out, f, w, replay(f.replayToken(), r, "S2_PARENT"));
             }
         }
         if (r.provider().threadSafe()) {
@@ -63,8 +66,8 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
                     reportDir = reportDir == null ? defaultDir() : reportDir;
                     Failure f = run.failure().get();
                     ConcurrencyReport.Written w = ConcurrencyReport.write(reportDir, NestingReports.input(
-                            "concurrent_" + name + "_" + p, "implementation " + name + " under " + p, f, mode, replay(f, name, p.name())));
-                    printFailure(out, f, w, replay(f, name, p.name()));
+                            "concurrent_" + name + "_" + p, "implementation " + name + " under " + p, f, mode, replay(f.replayToken(), r, p.name())));
+                    printFailure(out, f, w, replay(f.replayToken(), r, p.name()));
                 }
             }
         } else {
@@ -104,9 +107,11 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
         out.println();
     }
 
-    private static String replay(Failure f, String impl, String policy) {
-        return "NESTCHECK_JAVA_OPTS=-Dnestcheck.replay=" + f.replayToken() + " ./nestcheck check --concurrent --impl "
-                + impl + " --policy " + policy;
+    /** The command that replays one scenario: the check again, in the same mode, with its class path. */
+    static String replay(String token, Request r, String policy) {
+        List<String> words = new ArrayList<>(r.again());
+        words.addAll(List.of("--policy", policy));
+        return "NESTCHECK_JAVA_OPTS=-Dnestcheck.replay=" + token + " " + Layout.commandLine(words);
     }
 
     private static Path defaultDir() {

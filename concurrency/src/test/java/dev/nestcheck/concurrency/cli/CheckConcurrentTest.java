@@ -41,4 +41,15 @@ class CheckConcurrentTest {
         assertThat(run("check", "--concurrent=fast", "--tries", "1")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--concurrent takes model or stress, got 'fast'");
     }
+
+    @Test
+    void theReplayCommandKeepsTheModeTheClassPathAndTheLaunchersPath() {
+        dev.nestcheck.extension.ConcurrentCheck.Request r = new dev.nestcheck.extension.ConcurrentCheck.Request(
+                dev.nestcheck.conformance.Implementations.named("optimized"), java.util.List.of(dev.nestcheck.spec.Policy.ICTX), 1L,
+                2, null, null, "stress", java.util.List.of("/home/me/nestcheck/nestcheck", "check", "--concurrent=stress",
+                        "--impl", "mine", "--classpath", "/home/me/my impl/target/classes"));
+        assertThat(ConcurrentCheckCommand.replay("nc1.TOKEN", r, "ICTX")).isEqualTo("NESTCHECK_JAVA_OPTS=-Dnestcheck.replay=nc1.TOKEN"
+                + " /home/me/nestcheck/nestcheck check --concurrent=stress --impl mine"
+                + " --classpath '/home/me/my impl/target/classes' --policy ICTX");
+    }
 }
