@@ -174,6 +174,7 @@ final class CheckCommand implements Callable<Integer> {
         if (budget.time != null && (budget.time.isZero() || budget.time.isNegative()))
             throw new UsageError("--time must be positive");
         if (workers != null && workers < 1) throw new UsageError("--workers must be at least 1, got " + workers);
+        if (junitXml != null) Runs.checkWritableFile(junitXml);
         if (report != null) {
             Runs.checkWritable(report);
             Runs.replaceEarlierRun(io, report);

@@ -39,13 +39,14 @@ final class MergeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path out = output != null ? output : Paths.get("nestcheck-reports", "merged");
+        if (junitXml != null) Runs.checkWritableFile(junitXml);
         List<Summaries.Input> inputs = new ArrayList<>();
         for (Path f : folders) inputs.add(Summaries.read(f));
         Summaries.Merged m = Summaries.merge(inputs, out);
         Summaries.write(out, m);
         if (junitXml != null) JunitXml.write(junitXml, m.summary(), out);
-        io.out().println("merged " + inputs.size() + " summaries: " + m.summary().path("steps").asLong() + " steps in "
-                + m.summary().path("cases").asLong() + " cases; result " + m.result());
+        io.out().println(String.format(java.util.Locale.ROOT, "merged %d summaries: %,d steps in %,d cases; result %s",
+                inputs.size(), m.summary().path("steps").asLong(), m.summary().path("cases").asLong(), m.result()));
         io.out().println("report: " + out.resolve(Summaries.MARKDOWN));
         if (junitXml != null) io.out().println("junit: " + junitXml);
         for (String p : m.problems()) io.err().println("nestcheck: merge: " + p);

@@ -93,9 +93,20 @@ final class Runs {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".nestcheck-probe", ".tmp");
             Files.delete(probe);
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+        } catch (IOException e) {
+            throw new UsageError("cannot write reports to " + dir + ": " + dev.nestcheck.report.AtomicFiles.reason(e));
+        } catch (UnsupportedOperationException | SecurityException e) {
             throw new UsageError("cannot write reports to " + dir + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+    }
+
+    /** A file to be written at the end of a run ({@code --junit-xml}): checked now, not after the run. */
+    static void checkWritableFile(Path file) {
+        try {
+            dev.nestcheck.report.AtomicFiles.checkWritable(file);
+        } catch (java.io.UncheckedIOException e) {
+            throw new UsageError(e.getMessage());
         }
     }
 

@@ -21,6 +21,37 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /**
+     * Why a file operation failed, in words (the exceptions of java.nio.file name only the path, often
+     * of our hidden temporary file): "permission denied", "no such file or folder", "is a folder", or
+     * the system's reason.
+     */
+    public static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or folder, or it cannot hold files";
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file is in the way";
+        if (e instanceof java.nio.file.DirectoryNotEmptyException) return "is a folder";
+        if (e instanceof java.nio.file.FileSystemException && ((java.nio.file.FileSystemException) e).getReason() != null)
+            return ((java.nio.file.FileSystemException) e).getReason();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * Fails now, in one line, when {@code target} could not be written later: its folder is created and
+     * a hidden file is made there and removed again.
+     */
+    public static void checkWritable(Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            if (Files.isDirectory(target)) throw new java.nio.file.FileSystemException(target.toString(), null, "is a folder");
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".nestcheck-probe", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + reason(e), e);
+        }
+    }
+
     /** Writes {@code content} as UTF-8 to {@code target} atomically, creating its folder if needed. */
     public static Path write(Path target, String content) {
         return write(target, content.getBytes(StandardCharsets.UTF_8));
@@ -44,7 +75,7 @@ public final class AtomicFiles {
             tmp = null;
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + target + ": " + reason(e), e);
         } finally {
             if (tmp != null) {
                 try {

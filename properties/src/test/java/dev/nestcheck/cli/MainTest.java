@@ -75,6 +75,18 @@ class MainTest {
     }
 
     @Test
+    void anUnwritableJunitXmlFileIsRefusedBeforeTheRunNotAfterIt(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Run r = run("check", "--tries", "5", "--seed", "1", "--junit-xml", file.resolve("junit.xml").toString());
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).isEqualTo("nestcheck: cannot write " + file.resolve("junit.xml") + ": a file is in the way\n");
+        assertThat(r.out()).as("nothing ran").doesNotContain("conformant");
+        Run m = run("merge", dir.toString(), "-o", dir.resolve("merged").toString(), "--junit-xml", file.resolve("j.xml").toString());
+        assertThat(m.code()).as(m.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(m.err()).isEqualTo("nestcheck: cannot write " + file.resolve("j.xml") + ": a file is in the way\n");
+    }
+
+    @Test
     void replayOfTheCorpusConforms() {
         Run r = run("replay", CORPUS.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
