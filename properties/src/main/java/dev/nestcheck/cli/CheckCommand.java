@@ -118,7 +118,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--matrix", negatable = true,
             description = "After a run of all policies, search the policy x requirement matrix on the model ("
-                    + MatrixCommand.DEFAULT_TRIES + " tries per cell, same seed; about half a minute). Default: on for "
+                    + MatrixCommand.DEFAULT_TRIES + " tries per cell, same seed; a few seconds). Default: on for "
                     + "the bundled implementations, off for yours (it does not depend on the implementation).")
     Boolean matrix;
 

@@ -70,6 +70,9 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new CommandLine.HelpCommand());
         cl.addSubcommand(new ExportCommand(io));
         cl.addSubcommand(new MergeCommand(io));
+        // every command's -V/--version prints nestcheck's version, not nothing
+        for (CommandLine sub : cl.getSubcommands().values())
+            if (sub.getCommandSpec().versionProvider() == null) sub.getCommandSpec().versionProvider(new Version());
         cl.setOut(io.out());
         cl.setErr(io.err());
         cl.registerConverter(Duration.class, v -> {

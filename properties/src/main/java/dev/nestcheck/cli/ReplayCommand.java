@@ -47,7 +47,7 @@ final class ReplayCommand implements Callable<Integer> {
     ImplementationOptions implementation = new ImplementationOptions();
 
     @Option(names = "--policy", paramLabel = "P",
-            description = "Policy of a replay token (required for tokens); for traces, replay under this policy instead of the trace's.")
+            description = "Policy of a replay token (read from the token when left out); for traces, replay under this policy instead of the trace's.")
     String policy;
 
     @Option(names = "--platform", paramLabel = "small|linux-8bit|linux-16bit|FILE",
@@ -178,6 +178,28 @@ final class ReplayCommand implements Callable<Integer> {
         return total == 0 ? ExitCode.USAGE : worst;
     }
 
+    /**
+     * Why a token does not replay under the given --policy and --platform, and how it would: its identity
+     * names the policy and whether the platform was drawn or fixed (a fixed one only by its whole value).
+     */
+    static String notItsSettings(String token, Policy p, Args.PlatformArg platformArg) {
+        String identity = ReplayToken.identity(token).orElse("");
+        Policy found = dev.nestcheck.conformance.ConformanceProperty.policyOf(token).orElse(null);
+        boolean drawn = identity.contains("random small platforms");
+        String given = "policy " + p + (platformArg == null ? " on random small platforms" : " on platform " + platformArg.describe());
+        if (found == null)
+            return "replay token " + short_(token) + " was not made by nestcheck check or replay (its settings: \""
+                    + identity + "\"), so it does not replay under " + given;
+        String was = "policy " + found + (drawn ? " on random small platforms" : " on a --platform of its own");
+        String how = "--policy " + found + (drawn ? " and no --platform" : " and the --platform of the run that found it"
+                + " (the replay command of its report has it)");
+        return "replay token " + short_(token) + " was found under " + was + ", not " + given + ": replay it with " + how;
+    }
+
+    private static String short_(String token) {
+        return token.length() <= 16 ? token : token.substring(0, 12) + "...";
+    }
+
     private static int code(TraceReplay.Status s) {
         switch (s) {
             case PASSED: return ExitCode.CONFORMANT;
@@ -189,6 +211,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     private int replayToken(String token, ImplementationProvider provider, Policy p, Args.PlatformArg platformArg) {
         Platform fixed = platformArg == null ? null : platformArg.under(p);
+        if (ReplayToken.mismatch(token, dev.nestcheck.conformance.ConformanceProperty.identity(p, fixed, null)).isPresent())
+            throw new UsageError(notItsSettings(token, p, platformArg));
         io.out().println("replay " + token + ": implementation " + provider.name() + ", policy " + p + ", platform "
                 + (platformArg == null ? "random small (from the token)" : platformArg.describe()));
         Settings settings = Settings.defaults().withSeed(0).withReplay(token)

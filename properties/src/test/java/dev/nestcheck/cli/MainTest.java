@@ -87,6 +87,17 @@ class MainTest {
     }
 
     @Test
+    void everyCommandPrintsTheVersionWithDashV() {
+        String version = run("-V").out();
+        assertThat(version).startsWith("nestcheck ");
+        for (String command : List.of("check", "replay", "export", "merge", "explore", "rules")) {
+            Run r = run(command, "-V");
+            assertThat(r.code()).as(command).isEqualTo(ExitCode.CONFORMANT);
+            assertThat(r.out()).as(command).isEqualTo(version);
+        }
+    }
+
+    @Test
     void replayOfTheCorpusConforms() {
         Run r = run("replay", CORPUS.toString());
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
@@ -172,6 +183,23 @@ class MainTest {
         assertThat(again.code()).as(again.toString()).isEqualTo(ExitCode.COUNTEREXAMPLE);
         assertThat(again.out()).contains("policy VIOMMU", "  The implementation diverges from the model at step ",
                 "result: counterexample (implementation broken-vmid-zero, policy VIOMMU)");
+    }
+
+    @Test
+    void aReplayTokenUnderOtherSettingsIsRefusedInOneLineThatSaysWhichSettingsItNeeds(@TempDir Path dir) {
+        Run r = run("check", "--impl", "broken-vmid-zero", "--policy", "VIOMMU", "--tries", "200", "--seed", "1",
+                "--report", dir.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay (nc1\\.[A-Za-z0-9_-]+)").matcher(r.out().replace("\\\n", ""));
+        assertThat(m.find()).as(r.toString()).isTrue();
+        Run platform = run("replay", m.group(1), "--impl", "broken-vmid-zero", "--platform", "linux-8bit");
+        assertThat(platform.code()).as(platform.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(platform.out()).isEmpty();
+        assertThat(platform.err()).matches("nestcheck: replay token nc1\\.\\S+\\.\\.\\. was found under policy VIOMMU on random small"
+                + " platforms, not policy VIOMMU on platform linux-8bit: replay it with --policy VIOMMU and no --platform\n");
+        Run policy = run("replay", m.group(1), "--impl", "broken-vmid-zero", "--policy", "ICTX");
+        assertThat(policy.code()).as(policy.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(policy.err()).contains("not policy ICTX on random small platforms: replay it with --policy VIOMMU and no --platform")
+                .doesNotContain("Platform[");
     }
 
     @Test
