@@ -266,8 +266,8 @@ final class CheckCommand implements Callable<Integer> {
             String token = null;
             long toFailure = r.run().failure().map(f -> f.casesBeforeFailure()).orElse(-1L);
             if (status == RunSummary.Status.CONFORMANT) {
-                io.out().println(row(p, status, String.format(Locale.ROOT, "%,d cases, %,d steps", r.run().casesRun(),
-                        r.steps())));
+                io.out().println(row(p, status, Describe.counted(r.run().casesRun(), "case", "cases") + ", "
+                        + Describe.counted(r.steps(), "step", "steps")));
                 if (r.fanOut().unmaps() > 0) io.out().println("            " + r.fanOut().line()); // S2INV-2, per policy
             } else {
                 token = r.run().failure().get().replayToken();
@@ -336,8 +336,8 @@ final class CheckCommand implements Callable<Integer> {
         }
         long failedCount = summary.runs().stream().filter(r -> r.status() != RunSummary.Status.CONFORMANT).count();
         // the search's cases; the steps count the shrinking's runs too
-        String totals = String.format(Locale.ROOT, "%,d steps in %,d cases%s", summary.steps(), summary.cases(),
-                failedCount > 0 ? "; the steps include shrinking" : "");
+        String totals = Describe.counted(summary.steps(), "step", "steps") + " in " + Describe.counted(summary.cases(), "case", "cases")
+                + (failedCount > 0 ? "; the steps include shrinking" : "");
         switch (summary.result()) {
             case "crash":
                 io.out().println("result: the implementation " + (summary.runs().stream().anyMatch(r -> Runs.hang(r.title()))

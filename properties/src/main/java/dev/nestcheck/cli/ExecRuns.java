@@ -176,8 +176,9 @@ final class ExecRuns {
                 }
                 io.out().println();
             } else {
-                io.out().println(String.format(Locale.ROOT, "%-11s %-15s %,d cases, %,d steps", comp.id(), result,
-                        r.run().casesRun(), r.steps()));
+                io.out().println(String.format(Locale.ROOT, "%-11s %-15s %s, %s", comp.id(), result,
+                        dev.nestcheck.conformance.Describe.counted(r.run().casesRun(), "case", "cases"),
+                        dev.nestcheck.conformance.Describe.counted(r.steps(), "step", "steps")));
             }
             Map<String, Long> perRule = new TreeMap<>();
             for (String rule : r.run().statistics().values("rule")) perRule.put(rule, r.run().statistics().cases("rule", rule));
@@ -197,7 +198,8 @@ final class ExecRuns {
             JunitXml.write(c.junitXml, dev.nestcheck.process.Json.object(summary.json()), reportDir);
             io.out().println("junit: " + c.junitXml);
         }
-        String totals = String.format(Locale.ROOT, "%,d steps in %,d cases", summary.steps(), summary.cases());
+        String totals = dev.nestcheck.conformance.Describe.counted(summary.steps(), "step", "steps") + " in "
+                + dev.nestcheck.conformance.Describe.counted(summary.cases(), "case", "cases");
         switch (worst) {
             case "crash":
                 io.out().println("result: the implementation crashed (" + totals + ")");

@@ -54,6 +54,11 @@ public final class Describe {
         return n + " " + (n == 1 ? one : many);
     }
 
+    /** {@code 1 case}, {@code 1,000 cases}: with thousands separators, as the summaries print counts. */
+    public static String counted(long n, String one, String many) {
+        return String.format(java.util.Locale.ROOT, "%,d %s", n, n == 1 ? one : many);
+    }
+
     /** A u32 uapi field (an object ID, flags), as the trace writes it. */
     static String u32(int v) {
         return Integer.toUnsignedString(v);

@@ -153,8 +153,8 @@ public final class RunSummary {
         if (runs.isEmpty()) {
             fact(facts, "time", seconds(elapsed));
         } else {
-            fact(facts, "steps", String.format(Locale.ROOT, "%,d%s in %,d cases", steps(),
-                    failed ? " (shrinking included)" : "", cases()));
+            fact(facts, "steps", String.format(Locale.ROOT, "%,d%s in %s", steps(),
+                    failed ? " (shrinking included)" : "", dev.nestcheck.conformance.Describe.counted(cases(), "case", "cases")));
             fact(facts, "time", seconds(elapsed) + " checking, " + String.format(Locale.ROOT, "%,.0f", stepsPerSecond())
                     + " steps/s" + (matrixTime.isZero() ? "" : "; matrix " + seconds(matrixTime) + "; "
                     + seconds(elapsed.plus(matrixTime)) + " in all"));
@@ -186,7 +186,7 @@ public final class RunSummary {
 
         if (coverage != null) {
             b.append("## Coverage per rule\n\n");
-            b.append(Layout.wrap("Cases per policy in which the rule decided an outcome or was exercised; \"every\": "
+            b.append(Layout.wrap("Cases per policy in which the rule decided an outcome or was exercised (\"-\": none); \"every\": "
                     + "checked in every case (platform, observation and invariant rules); \"matrix\": searched by "
                     + "the matrix; \"n/a\": the rule does not apply under that policy; \"not yet\": not implemented yet. "
                     + "Titles: nestcheck rules.", "", "", Layout.WIDTH))

@@ -196,8 +196,9 @@ public abstract class NestingConformanceVerification {
                     + "): nothing was checked");
         if (run.passed()) {
             tck.policy(policy, result, null, null);
-            System.out.println(String.format(Locale.ROOT, "nestcheck TCK: %s %s: conformant, %,d cases, %,d steps, seed %d",
-                    getClass().getSimpleName(), policy, run.casesRun(), result.steps(), run.seed()));
+            System.out.println(String.format(Locale.ROOT, "nestcheck TCK: %s %s: conformant, %s, %s, seed %d",
+                    getClass().getSimpleName(), policy, dev.nestcheck.conformance.Describe.counted(run.casesRun(), "case", "cases"),
+                    dev.nestcheck.conformance.Describe.counted(result.steps(), "step", "steps"), run.seed()));
             return;
         }
         Counterexample cx = result.counterexample().orElse(null);

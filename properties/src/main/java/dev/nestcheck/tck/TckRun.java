@@ -154,13 +154,16 @@ final class TckRun implements BeforeAllCallback, AfterAllCallback {
         RuleCoverage coverage = new RuleCoverage(RuleCatalogue.builtIn(), stats);
         summary.coverage(coverage).elapsed(Duration.ofNanos(System.nanoTime() - start));
         long failed = results.values().stream().filter(r -> !r.passed()).count();
-        String line = String.format(Locale.ROOT, "nestcheck TCK: %s checked %d %s (%s), %,d cases, %,d steps; "
+        String line = String.format(Locale.ROOT, "nestcheck TCK: %s checked %d %s (%s), %s, %s; "
                         + "corpus: %d of %d traces conform; %s; %s",
                 testClass.getSimpleName(), results.size(), results.size() == 1 ? "policy" : "policies",
-                String.join(", ", results.keySet().stream().map(Enum::name).toList()), cases, steps, corpusPassed,
-                corpusPassed + corpusFailed, failed == 0 ? "no counterexample" : failed + " failed", Versions.line());
+                String.join(", ", results.keySet().stream().map(Enum::name).toList()),
+                dev.nestcheck.conformance.Describe.counted(cases, "case", "cases"),
+                dev.nestcheck.conformance.Describe.counted(steps, "step", "steps"), corpusPassed, corpusPassed + corpusFailed,
+                failed == 0 ? "no counterexample" : dev.nestcheck.conformance.Describe.count(failed, "policy", "policies") + " failed",
+                Versions.line());
         System.out.println(line);
-        System.out.println("nestcheck TCK: " + coverage.line());
+        if (!replaying()) System.out.println("nestcheck TCK: " + coverage.line());   // one replayed case covers little
         if ((failed > 0 || !folders.isEmpty()) && !replaying()) {
             try {
                 summary.write(reportDir());
