@@ -72,8 +72,12 @@ final class ExportCommand implements Callable<Integer> {
             read.add(Stdin.trace());
             given.add(Path.of("stdin.json").toAbsolutePath());   // its C file, in a folder of several, is stdin.c
         }
-        // a folder of traces gives a folder of C files, even when it holds one trace
-        boolean folder = given.size() > 1 || traces.stream().anyMatch(Files::isDirectory)
+        // a folder of traces gives a folder of C files, even when it holds one trace, unless -o names a C file
+        boolean cFile = output != null && output.getFileName() != null && output.getFileName().toString().endsWith(".c")
+                && !Files.isDirectory(output);
+        if (cFile && given.size() > 1)
+            throw new UsageError("several traces: -o " + output + " names one C file; give a folder for their C files");
+        boolean folder = given.size() > 1 || (!cFile && traces.stream().anyMatch(Files::isDirectory))
                 || (output != null && Files.isDirectory(output));
         if (given.size() > 1 && output == null)
             throw new UsageError("several traces: give -o DIR for the C files (one per trace)");

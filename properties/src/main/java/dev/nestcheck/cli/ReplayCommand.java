@@ -86,6 +86,9 @@ final class ReplayCommand implements Callable<Integer> {
         for (String t : targets) {
             if (t.startsWith("nc1.") && !Files.exists(Paths.get(t))) tokens.add(t);
             else if (t.equals(Stdin.NAME)) stdin = true;
+            else if (t.matches("nc\\d+\\..*") && !Files.exists(Paths.get(t)))
+                throw new UsageError(t.substring(0, Math.min(t.length(), 16)) + (t.length() > 16 ? "..." : "")
+                        + ": not a replay token of this nestcheck, which reads nc1. tokens, nor a file");
             else paths.add(Paths.get(t));
         }
         for (String t : tokens) {

@@ -37,6 +37,14 @@ class ExportCliTest {
         ExecCliTest.Run folder = ExecCliTest.run("export", "--kselftest", single.toString(), "-o", dir.resolve("one").toString());
         assertThat(folder.code()).as(folder.toString()).isZero();
         assertThat(dir.resolve("one").resolve("single.c")).isRegularFile();
+        // ... unless -o names a C file
+        ExecCliTest.Run named = ExecCliTest.run("export", "--kselftest", single.toString(), "-o", dir.resolve("x.c").toString());
+        assertThat(named.code()).as(named.toString()).isZero();
+        assertThat(dir.resolve("x.c")).isRegularFile();
+        ExecCliTest.Run several = ExecCliTest.run("export", "--kselftest", CORPUS.toString(), "-o", dir.resolve("y.c").toString());
+        assertThat(several.code()).as(several.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(several.err()).startsWith("nestcheck: several traces: -o ").contains("names one C file");
+        assertThat(dir.resolve("y.c")).doesNotExist();
     }
 
     /** Report folders all hold S2_PARENT-divergence/trace.json: each trace gets a C file of its own, named apart. */

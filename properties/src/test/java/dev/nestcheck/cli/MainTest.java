@@ -87,6 +87,14 @@ class MainTest {
     }
 
     @Test
+    void aTokenOfAnotherFormatIsNotMistakenForAMissingFile() {
+        Run r = run("replay", "nc2.AAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).isEqualTo("nestcheck: nc2.AAAAAAAAAAAA...: not a replay token of this nestcheck, which reads nc1."
+                + " tokens, nor a file\n");
+    }
+
+    @Test
     void everyCommandPrintsTheVersionWithDashV() {
         String version = run("-V").out();
         assertThat(version).startsWith("nestcheck ");

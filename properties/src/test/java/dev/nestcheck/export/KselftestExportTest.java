@@ -67,6 +67,12 @@ class KselftestExportTest {
         assertThat(bad.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(bad.exitValue()).isEqualTo(1);
         assertThat(usage).contains("usage:", "--device ID=PATH", "NESTCHECK_DEVICE_");
+
+        Process help = new ProcessBuilder(bin.toString(), "--help").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String helpText = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(help.exitValue()).as("--help is not a failure").isZero();
+        assertThat(helpText).as("on stdout").startsWith("usage:").doesNotContain("TAP version");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.nestcheck.concurrency.kvm.KvmReports;
 import dev.nestcheck.concurrency.nesting.NestingConcurrency;
 import dev.nestcheck.concurrency.nesting.NestingReports;
 import dev.nestcheck.concurrency.report.ConcurrencyReport;
+import dev.nestcheck.conformance.Describe;
 import dev.nestcheck.engine.Failure;
 import dev.nestcheck.engine.RunResult;
 import dev.nestcheck.engine.Settings;
@@ -22,6 +23,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code nestcheck check --concurrent}: for the bundled implementation, the KVM allocator's own search
@@ -40,11 +43,30 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
                     + " (ImplementationProvider.threadSafe() is false): it is checked sequentially only");
         out.println("nestcheck check --concurrent: implementation " + name + ", seed " + r.seed());
         Path reportDir = r.reportDir();
-        int failures = 0;
         long start = System.nanoTime();
+        // Ctrl-C or SIGTERM while a scenario is shrunk (model checking can take minutes) keeps it
+        Map<String, String> failing = new ConcurrentHashMap<>();   // what -> replay command, while its run is not done
+        Thread keep = new Thread(() -> keepFailingScenarios(r, failing), "nestcheck-concurrent-interrupted");
+        Runtime.getRuntime().addShutdownHook(keep);
+        try {
+            return run(r, out, name, mode, bundled, reportDir, start, failing);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(keep);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs: it keeps what was found
+            }
+        }
+    }
+
+    private int run(Request r, PrintWriter out, String name, NestingConcurrency.Mode mode, boolean bundled, Path reportDir,
+                    long start, Map<String, String> failing) {
+        int failures = 0;
         if (bundled) {
-            Settings s = settings(KvmConcurrency.settings("kvm allocator of " + name, r.seed()), r);
+            Settings s = settings(KvmConcurrency.settings("kvm allocator of " + name, r.seed()), r)
+                    .withFailureWatch((before, token, shrunk) -> failing.put("the KVM allocator", replay(token, r, "S2_PARENT")));
             RunResult run = KvmConcurrency.run(GenerationalAllocatorAdapter::new, 2, KvmConcurrency.DEFAULT_INVOCATIONS, s);
+            failing.remove("the KVM allocator");
             out.println(row("KVM allocator", "model checking, " + KvmConcurrency.DEFAULT_INVOCATIONS + " interleavings per scenario", run));
             if (run.failure().isPresent()) {
                 failures++;
@@ -58,8 +80,10 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
         }
         if (r.provider().threadSafe()) {
             for (Policy p : r.policies()) {
-                Settings s = settings(NestingConcurrency.settings("concurrent " + name + " " + p, r.seed()), r);
+                Settings s = settings(NestingConcurrency.settings("concurrent " + name + " " + p, r.seed()), r)
+                        .withFailureWatch((before, token, shrunk) -> failing.put(p.name(), replay(token, r, p.name())));
                 RunResult run = NestingConcurrency.run(r.provider()::create, p, mode, s);
+                failing.remove(p.name());
                 out.println(row(p.name(), mode.describe(), run));
                 if (run.failure().isPresent()) {
                     failures++;
@@ -82,6 +106,27 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
         return 1;
     }
 
+    /**
+     * On Ctrl-C or SIGTERM: the failing scenario of a run still shrinking would be lost, so its replay
+     * command goes to stderr and to {@code interrupted.md} in the report folder.
+     */
+    static void keepFailingScenarios(Request r, Map<String, String> failing) {
+        if (failing.isEmpty()) return;
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(failing).forEach((what, replay) ->
+                b.append(what).append(": a failing scenario, not minimal yet; replay it with\n  ").append(replay).append('\n'));
+        Path dir = r.reportDir() != null ? r.reportDir() : defaultDir();
+        try {
+            Path file = dev.nestcheck.report.AtomicFiles.write(dir.resolve("interrupted.md"),
+                    "nestcheck check --concurrent was interrupted before the end of its run (seed " + r.seed() + ").\n\n" + b);
+            System.err.println("\nnestcheck: interrupted; the failing scenarios found so far are in " + file + ":");
+        } catch (RuntimeException e) {
+            System.err.println("\nnestcheck: interrupted; the failing scenarios found so far (" + dir + " could not be written):");
+        }
+        System.err.print(b);
+        System.err.flush();
+    }
+
     private static Settings settings(Settings base, Request r) {
         Settings s = base;
         if (r.tries() != null) s = s.withTries(r.tries());
@@ -91,8 +136,8 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
 
     private static String row(String what, String mode, RunResult run) {
         String status = run.passed() ? "linearizable" : run.failure().isPresent() ? "COUNTEREXAMPLE" : "INCOMPLETE";
-        String detail = run.failure().map(f -> "after " + f.casesBeforeFailure() + " scenarios: "
-                + ((ConcurrencyFailure) f.throwable()).finding().summary()).orElse(run.casesRun() + " scenarios");
+        String detail = run.failure().map(f -> "after " + Describe.count(f.casesBeforeFailure(), "scenario", "scenarios") + ": "
+                + ((ConcurrencyFailure) f.throwable()).finding().summary()).orElse(Describe.count(run.casesRun(), "scenario", "scenarios"));
         return String.format(Locale.ROOT, "%-13s %-14s %s [%s]", what, status, detail, mode);
     }
 

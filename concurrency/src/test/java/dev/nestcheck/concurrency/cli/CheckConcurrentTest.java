@@ -52,4 +52,28 @@ class CheckConcurrentTest {
                 + " /home/me/nestcheck/nestcheck check --concurrent=stress --impl mine"
                 + " --classpath '/home/me/my impl/target/classes' --policy ICTX");
     }
+
+    /** What the shutdown hook keeps on Ctrl-C or SIGTERM while a failing scenario is shrunk. */
+    @Test
+    void anInterruptedCheckKeepsTheFailingScenarioInInterruptedMd(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        dev.nestcheck.extension.ConcurrentCheck.Request r = new dev.nestcheck.extension.ConcurrentCheck.Request(
+                dev.nestcheck.conformance.Implementations.named("optimized"), java.util.List.of(dev.nestcheck.spec.Policy.ICTX), 7L,
+                2, null, dir, "model");
+        PrintStream before = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            ConcurrentCheckCommand.keepFailingScenarios(r, java.util.Map.of());
+            assertThat(dir.resolve("interrupted.md")).as("nothing failing, nothing written").doesNotExist();
+            ConcurrentCheckCommand.keepFailingScenarios(r, java.util.Map.of("ICTX", ConcurrentCheckCommand.replay("nc1.T", r, "ICTX")));
+        } finally {
+            System.setErr(before);
+        }
+        String md = java.nio.file.Files.readString(dir.resolve("interrupted.md"));
+        assertThat(md).contains("interrupted before the end of its run (seed 7)", "ICTX: a failing scenario, not minimal yet",
+                "NESTCHECK_JAVA_OPTS=-Dnestcheck.replay=nc1.T ./nestcheck check --concurrent=model --impl optimized --policy ICTX");
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("nestcheck: interrupted; the failing scenarios found so far are in "
+                + dir.resolve("interrupted.md"), "--policy ICTX");
+    }
 }
