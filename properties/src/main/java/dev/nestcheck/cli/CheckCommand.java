@@ -266,8 +266,9 @@ final class CheckCommand implements Callable<Integer> {
             String token = null;
             long toFailure = r.run().failure().map(f -> f.casesBeforeFailure()).orElse(-1L);
             if (status == RunSummary.Status.CONFORMANT) {
-                io.out().println(row(p, status, Describe.counted(r.run().casesRun(), "case", "cases") + ", "
-                        + Describe.counted(r.steps(), "step", "steps")));
+                io.out().println(row(p, status, Describe.counted(r.run().casesRun(), "case", "cases")
+                        + discarded(r.run())
+                        + ", " + Describe.counted(r.steps(), "step", "steps")));
                 if (r.fanOut().unmaps() > 0) io.out().println("            " + r.fanOut().line()); // S2INV-2, per policy
             } else {
                 token = r.run().failure().get().replayToken();
@@ -426,6 +427,19 @@ final class CheckCommand implements Callable<Integer> {
                 // the hook runs (or ran): it keeps what was found
             }
         }
+    }
+
+    /**
+     * Why a row shows more cases than tries: cases drawn invalid or past the choice limit are discarded and
+     * drawn again (the engine's counters; a Hypothesis user knows them as "invalid" and "overrun").
+     */
+    private static String discarded(dev.nestcheck.engine.RunResult run) {
+        long invalid = run.rejectedCases(), overruns = run.overruns();
+        if (invalid + overruns == 0) return "";
+        List<String> why = new ArrayList<>();
+        if (invalid > 0) why.add(invalid + " drawn invalid");
+        if (overruns > 0) why.add(overruns + " past the choice limit");
+        return " (" + String.join(", ", why) + ": discarded, not counted as tries)";
     }
 
     /** A policy's failing case as its run last told it: the smallest so far, while the run is not done. */

@@ -4,12 +4,15 @@ import dev.nestcheck.conformance.Counterexample;
 import dev.nestcheck.conformance.Describe;
 import dev.nestcheck.conformance.StepRecord;
 import dev.nestcheck.spec.Issued;
+import dev.nestcheck.spec.Op;
 import dev.nestcheck.spec.Outcome;
 import dev.nestcheck.spec.Platform;
 import dev.nestcheck.spec.SmmuSpec;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -140,12 +143,16 @@ public final class CounterexampleText {
     public static String steps(Counterexample cx) {
         StringBuilder b = new StringBuilder("Steps (> marks the failing one; the rule in brackets decided the model's"
                 + "\noutcome):\n");
+        Map<List<Integer>, Integer> devices = new HashMap<>();   // (ctx, DEVICE object ID) -> platform device, per the model
         for (int i = 0; i < cx.steps().size(); i++) {
             StepRecord s = cx.steps().get(i);
             String mark = i == cx.failingStep() ? ">" : " ";
             String num = String.format(Locale.ROOT, "%s%3d  ", mark, i + 1);
             b.append(Layout.wrap(Describe.op(s.op()), num, "        ", Layout.WIDTH)).append('\n');
             for (String d : Decode.op(s.op())) b.append(Layout.wrap(d, "        ", "          ", Layout.WIDTH)).append('\n');
+            String device = deviceOf(s.op(), devices);
+            if (device != null) b.append(Layout.wrap(device, "        ", "          ", Layout.WIDTH)).append('\n');
+            trackDevices(s, devices);
             String model = outcome(s.model(), true);
             String impl = outcome(s.impl(), false);
             if (s.impl() != null && s.model() != null && outcome(s.model(), false).equals(impl)) {
@@ -157,6 +164,31 @@ public final class CounterexampleText {
         }
         if (cx.steps().isEmpty()) b.append("  (none: it failed before the first step)\n");
         return b.toString();
+    }
+
+    /**
+     * {@code dev=1 is device 0}: an operation's {@code dev} is an object ID of its context, the DEVICE
+     * object that a bind returned, not the platform's device number; said when the two differ.
+     */
+    static String deviceOf(Op op, Map<List<Integer>, Integer> devices) {
+        int ctx, dev;
+        if (op instanceof Op.HwptAlloc o) { ctx = o.ctx(); dev = o.dev(); }
+        else if (op instanceof Op.ViommuAlloc o) { ctx = o.ctx(); dev = o.dev(); }
+        else if (op instanceof Op.VdeviceAlloc o) { ctx = o.ctx(); dev = o.dev(); }
+        else if (op instanceof Op.Attach o) { ctx = o.ctx(); dev = o.dev(); }
+        else if (op instanceof Op.Detach o) { ctx = o.ctx(); dev = o.dev(); }
+        else if (op instanceof Op.Unbind o) { ctx = o.ctx(); dev = o.dev(); }
+        else return null;
+        Integer device = devices.get(List.of(ctx, dev));
+        return device == null || device == dev ? null : "dev=" + Integer.toUnsignedString(dev) + " is device " + device;
+    }
+
+    /** Follows the model's binds, unbinds and closes (object IDs are reused after an unbind). */
+    static void trackDevices(StepRecord s, Map<List<Integer>, Integer> devices) {
+        if (s.model() == null || !s.model().isOk()) return;
+        if (s.op() instanceof Op.Bind b) devices.put(List.of(b.ctx(), (int) s.model().value()), b.device());
+        else if (s.op() instanceof Op.Unbind u) devices.remove(List.of(u.ctx(), u.dev()));
+        else if (s.op() instanceof Op.Close c) devices.keySet().removeIf(k -> k.get(0) == c.ctx());
     }
 
     /** {@code ok 3; issued smmu0 TLBI_S12_VMALL vmid=1, smmu0 CMD_SYNC [VMID-5]}. */

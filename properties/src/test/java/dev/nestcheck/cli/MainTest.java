@@ -86,6 +86,15 @@ class MainTest {
         assertThat(m.err()).isEqualTo("nestcheck: cannot write " + file.resolve("j.xml") + ": a file is in the way\n");
     }
 
+    /** Seed 42 draws one ICTX case past the choice limit: the row says why it shows 1,001 cases for 1,000 tries. */
+    @Test
+    void aRowWithMoreCasesThanTriesSaysWhy() {
+        Run r = run("check", "--policy", "ICTX", "--seed", "42", "--no-matrix");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
+        assertThat(r.out()).contains("1000 tries per policy",
+                "1,001 cases (1 past the choice limit: discarded, not counted as tries)");
+    }
+
     @Test
     void aTokenOfAnotherFormatIsNotMistakenForAMissingFile() {
         Run r = run("replay", "nc2.AAAAAAAAAAAAAAAAAAAAAAAAAAAA");
@@ -224,6 +233,8 @@ class MainTest {
         assertThat(md).contains("## Platform", "Platform (policy S2_PARENT):", "## Minimal sequence", "model", "impl",
                 "## First divergence", "## Snapshot difference", "- model ", "+ impl ", "## Rules involved",
                 "The search: seed 1.", "./nestcheck replay", "nc1.", "## Legend", "nestcheck 0.1.0", "RULES.md v2");
+        // an operation's dev is the DEVICE object's ID, which a reader takes for the platform's device number
+        assertThat(md).containsPattern("bind\\(ctx=1, device=0\\)[^\\n]*\\n[^\\n]*ok 1").contains("dev=1 is device 0");
         assertThat(md).doesNotContain("<", "\t");
         assertThat(dev.nestcheck.report.Layout.widest(md)).as(md).isLessThanOrEqualTo(80);
         assertThat(dev.nestcheck.report.Layout.widest(Files.readString(dir.resolve(RunSummary.MARKDOWN))))
