@@ -160,7 +160,7 @@ final class CheckCommand implements Callable<Integer> {
             if (implementation.classpathText() != null) again.addAll(List.of("--classpath", implementation.classpathText()));
             return implementation.withLoader(() -> dev.nestcheck.extension.ConcurrentChecks.run(
                     new dev.nestcheck.extension.ConcurrentCheck.Request(plan.provider(), plan.policies(), plan.seed(),
-                            budget.tries, budget.time, report, concurrent, again), io.out()));
+                            budget.tries, budget.time, report, concurrent, again), io.out(), io.err()));
         }
         return implementation.withLoader(() -> run(plan));
     }

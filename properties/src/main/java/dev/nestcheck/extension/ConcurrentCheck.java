@@ -35,4 +35,9 @@ public interface ConcurrentCheck {
 
     /** Runs the check, prints its rows and result to {@code out}; returns the exit code (0, 1 or 3). */
     int run(Request request, PrintWriter out);
+
+    /** As {@link #run(Request, PrintWriter)}, with progress (what starts, what was found) on {@code err}. */
+    default int run(Request request, PrintWriter out, PrintWriter err) {
+        return run(request, out);
+    }
 }

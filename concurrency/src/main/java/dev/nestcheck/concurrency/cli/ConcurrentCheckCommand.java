@@ -35,6 +35,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConcurrentCheckCommand implements ConcurrentCheck {
     @Override
     public int run(Request r, PrintWriter out) {
+        return run(r, out, new PrintWriter(System.err, true));
+    }
+
+    @Override
+    public int run(Request r, PrintWriter out, PrintWriter err) {
         String name = r.provider().name();
         NestingConcurrency.Mode mode = r.mode().equals("stress") ? NestingConcurrency.Mode.STRESS : NestingConcurrency.Mode.MODEL_CHECKING;
         boolean bundled = name.equals("optimized");
@@ -46,10 +51,10 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
         long start = System.nanoTime();
         // Ctrl-C or SIGTERM while a scenario is shrunk (model checking can take minutes) keeps it
         Map<String, String> failing = new ConcurrentHashMap<>();   // what -> replay command, while its run is not done
-        Thread keep = new Thread(() -> keepFailingScenarios(r, failing), "nestcheck-concurrent-interrupted");
+        Thread keep = new Thread(() -> keepFailingScenarios(r, failing, err), "nestcheck-concurrent-interrupted");
         Runtime.getRuntime().addShutdownHook(keep);
         try {
-            return run(r, out, name, mode, bundled, reportDir, start, failing);
+            return run(r, out, err, name, mode, bundled, reportDir, start, failing);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(keep);
@@ -59,12 +64,14 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
         }
     }
 
-    private int run(Request r, PrintWriter out, String name, NestingConcurrency.Mode mode, boolean bundled, Path reportDir,
-                    long start, Map<String, String> failing) {
+    private int run(Request r, PrintWriter out, PrintWriter err, String name, NestingConcurrency.Mode mode, boolean bundled,
+                    Path reportDir, long start, Map<String, String> failing) {
         int failures = 0;
         if (bundled) {
+            say(err, "the KVM allocator, model checking...");
             Settings s = settings(KvmConcurrency.settings("kvm allocator of " + name, r.seed()), r)
-                    .withFailureWatch((before, token, shrunk) -> failing.put("the KVM allocator", replay(token, r, "S2_PARENT")));
+                    .withFailureWatch((before, token, shrunk) -> found(err, "the KVM allocator", before, shrunk,
+                            () -> failing.put("the KVM allocator", replay(token, r, "S2_PARENT"))));
             RunResult run = KvmConcurrency.run(GenerationalAllocatorAdapter::new, 2, KvmConcurrency.DEFAULT_INVOCATIONS, s);
             failing.remove("the KVM allocator");
             out.println(row("KVM allocator", "model checking, " + KvmConcurrency.DEFAULT_INVOCATIONS + " interleavings per scenario", run));
@@ -80,8 +87,10 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
         }
         if (r.provider().threadSafe()) {
             for (Policy p : r.policies()) {
+                say(err, p + ", " + (mode == NestingConcurrency.Mode.STRESS ? "stress" : "model checking") + "...");
                 Settings s = settings(NestingConcurrency.settings("concurrent " + name + " " + p, r.seed()), r)
-                        .withFailureWatch((before, token, shrunk) -> failing.put(p.name(), replay(token, r, p.name())));
+                        .withFailureWatch((before, token, shrunk) -> found(err, p.name(), before, shrunk,
+                                () -> failing.put(p.name(), replay(token, r, p.name()))));
                 RunResult run = NestingConcurrency.run(r.provider()::create, p, mode, s);
                 failing.remove(p.name());
                 out.println(row(p.name(), mode.describe(), run));
@@ -107,10 +116,25 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
     }
 
     /**
+     * Progress on stderr (a run can take minutes with nothing else to show): what starts, and when a
+     * failing scenario is found and shrinking begins. Results go to stdout, as rows.
+     */
+    private static void say(PrintWriter err, String what) {
+        err.println("nestcheck: checking " + what);
+        err.flush();
+    }
+
+    /** Keeps the failing scenario for the interrupt hook; says so once, when the search finds it. */
+    private static void found(PrintWriter err, String what, long casesBefore, boolean shrinking, Runnable keep) {
+        keep.run();
+        if (!shrinking) say(err, what + ": scenario " + (casesBefore + 1) + " fails; shrinking it (Ctrl-C keeps it as it is)");
+    }
+
+    /**
      * On Ctrl-C or SIGTERM: the failing scenario of a run still shrinking would be lost, so its replay
      * command goes to stderr and to {@code interrupted.md} in the report folder.
      */
-    static void keepFailingScenarios(Request r, Map<String, String> failing) {
+    static void keepFailingScenarios(Request r, Map<String, String> failing, PrintWriter err) {
         if (failing.isEmpty()) return;
         StringBuilder b = new StringBuilder();
         new java.util.TreeMap<>(failing).forEach((what, replay) ->
@@ -119,12 +143,12 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
         try {
             Path file = dev.nestcheck.report.AtomicFiles.write(dir.resolve("interrupted.md"),
                     "nestcheck check --concurrent was interrupted before the end of its run (seed " + r.seed() + ").\n\n" + b);
-            System.err.println("\nnestcheck: interrupted; the failing scenarios found so far are in " + file + ":");
+            err.println("\nnestcheck: interrupted; the failing scenarios found so far are in " + file + ":");
         } catch (RuntimeException e) {
-            System.err.println("\nnestcheck: interrupted; the failing scenarios found so far (" + dir + " could not be written):");
+            err.println("\nnestcheck: interrupted; the failing scenarios found so far (" + dir + " could not be written):");
         }
-        System.err.print(b);
-        System.err.flush();
+        err.print(b);
+        err.flush();
     }
 
     private static Settings settings(Settings base, Request r) {

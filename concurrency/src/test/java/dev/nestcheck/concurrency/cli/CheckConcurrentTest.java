@@ -25,6 +25,8 @@ class CheckConcurrentTest {
         assertThat(text).contains("implementation optimized, seed 1",
                 "KVM allocator linearizable", "[model checking, 200 interleavings per scenario]",
                 "S2_PARENT", "[stress, 200 runs per scenario on real threads]", "result: linearizable, no counterexample");
+        assertThat(err.toString(StandardCharsets.UTF_8)).as("progress, on stderr")
+                .contains("nestcheck: checking the KVM allocator, model checking...", "nestcheck: checking S2_PARENT, stress...");
     }
 
     @Test
@@ -60,20 +62,15 @@ class CheckConcurrentTest {
         dev.nestcheck.extension.ConcurrentCheck.Request r = new dev.nestcheck.extension.ConcurrentCheck.Request(
                 dev.nestcheck.conformance.Implementations.named("optimized"), java.util.List.of(dev.nestcheck.spec.Policy.ICTX), 7L,
                 2, null, dir, "model");
-        PrintStream before = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            ConcurrentCheckCommand.keepFailingScenarios(r, java.util.Map.of());
-            assertThat(dir.resolve("interrupted.md")).as("nothing failing, nothing written").doesNotExist();
-            ConcurrentCheckCommand.keepFailingScenarios(r, java.util.Map.of("ICTX", ConcurrentCheckCommand.replay("nc1.T", r, "ICTX")));
-        } finally {
-            System.setErr(before);
-        }
+        java.io.StringWriter captured = new java.io.StringWriter();
+        java.io.PrintWriter err = new java.io.PrintWriter(captured, true);
+        ConcurrentCheckCommand.keepFailingScenarios(r, java.util.Map.of(), err);
+        assertThat(dir.resolve("interrupted.md")).as("nothing failing, nothing written").doesNotExist();
+        ConcurrentCheckCommand.keepFailingScenarios(r, java.util.Map.of("ICTX", ConcurrentCheckCommand.replay("nc1.T", r, "ICTX")), err);
         String md = java.nio.file.Files.readString(dir.resolve("interrupted.md"));
         assertThat(md).contains("interrupted before the end of its run (seed 7)", "ICTX: a failing scenario, not minimal yet",
                 "NESTCHECK_JAVA_OPTS=-Dnestcheck.replay=nc1.T ./nestcheck check --concurrent=model --impl optimized --policy ICTX");
-        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("nestcheck: interrupted; the failing scenarios found so far are in "
+        assertThat(captured.toString()).contains("nestcheck: interrupted; the failing scenarios found so far are in "
                 + dir.resolve("interrupted.md"), "--policy ICTX");
     }
 }
