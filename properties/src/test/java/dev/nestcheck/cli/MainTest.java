@@ -190,13 +190,18 @@ class MainTest {
 
     // ------------------------------------------------------------------ exit code 1, reports
 
-    @Test
-    void aReplayTokenNamesItsPolicy(@TempDir Path dir) {
+    /** The replay token of a VIOMMU counterexample of broken-vmid-zero. */
+    static String viommuToken(Path dir) {
         Run r = run("check", "--impl", "broken-vmid-zero", "--policy", "VIOMMU", "--tries", "200", "--seed", "1",
                 "--report", dir.toString());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay (nc1\\.[A-Za-z0-9_-]+)").matcher(r.out().replace("\\\n", ""));
         assertThat(m.find()).as(r.toString()).isTrue();
-        Run again = run("replay", m.group(1), "--impl", "broken-vmid-zero");   // no --policy: the token has it
+        return m.group(1);
+    }
+
+    @Test
+    void aReplayTokenNamesItsPolicy(@TempDir Path dir) {
+        Run again = run("replay", viommuToken(dir), "--impl", "broken-vmid-zero");   // no --policy: the token has it
         assertThat(again.code()).as(again.toString()).isEqualTo(ExitCode.COUNTEREXAMPLE);
         assertThat(again.out()).contains("policy VIOMMU", "  The implementation diverges from the model at step ",
                 "result: counterexample (implementation broken-vmid-zero, policy VIOMMU)");
@@ -204,16 +209,13 @@ class MainTest {
 
     @Test
     void aReplayTokenUnderOtherSettingsIsRefusedInOneLineThatSaysWhichSettingsItNeeds(@TempDir Path dir) {
-        Run r = run("check", "--impl", "broken-vmid-zero", "--policy", "VIOMMU", "--tries", "200", "--seed", "1",
-                "--report", dir.toString());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("replay (nc1\\.[A-Za-z0-9_-]+)").matcher(r.out().replace("\\\n", ""));
-        assertThat(m.find()).as(r.toString()).isTrue();
-        Run platform = run("replay", m.group(1), "--impl", "broken-vmid-zero", "--platform", "linux-8bit");
+        String token = viommuToken(dir);
+        Run platform = run("replay", token, "--impl", "broken-vmid-zero", "--platform", "linux-8bit");
         assertThat(platform.code()).as(platform.toString()).isEqualTo(ExitCode.USAGE);
         assertThat(platform.out()).isEmpty();
         assertThat(platform.err()).matches("nestcheck: replay token nc1\\.\\S+\\.\\.\\. was found under policy VIOMMU on random small"
                 + " platforms, not policy VIOMMU on platform linux-8bit: replay it with --policy VIOMMU and no --platform\n");
-        Run policy = run("replay", m.group(1), "--impl", "broken-vmid-zero", "--policy", "ICTX");
+        Run policy = run("replay", token, "--impl", "broken-vmid-zero", "--policy", "ICTX");
         assertThat(policy.code()).as(policy.toString()).isEqualTo(ExitCode.USAGE);
         assertThat(policy.err()).contains("not policy ICTX on random small platforms: replay it with --policy VIOMMU and no --platform")
                 .doesNotContain("Platform[");
