@@ -161,6 +161,14 @@ public final class Summaries {
                 m.put("steps", m.path("steps").asLong() + r.path("steps").asLong());
                 m.put("timeMillis", m.path("timeMillis").asLong() + r.path("timeMillis").asLong());
                 for (JsonNode cx : counterexamples(r)) {
+                    ObjectNode same = sameCase(m, cx);
+                    if (same != null) {   // shards that shrank to the same minimal case: listed once
+                        if (sharded) {
+                            ArrayNode also = same.has("alsoInShards") ? (ArrayNode) same.get("alsoInShards") : same.putArray("alsoInShards");
+                            also.add(s.path("shard").path("index").asInt());
+                        }
+                        continue;
+                    }
                     ObjectNode c = ((ArrayNode) m.get("counterexamples")).addObject();
                     if (sharded) c.put("shard", s.path("shard").path("index").asInt());
                     c.set("seed", r.has("seed") ? r.get("seed") : s.path("seed"));
@@ -235,6 +243,14 @@ public final class Summaries {
         return out;
     }
 
+    /** The merged counterexample of {@code run} with the same replay token as {@code cx}, if any. */
+    private static ObjectNode sameCase(ObjectNode run, JsonNode cx) {
+        if (!cx.path("replayToken").isTextual()) return null;
+        for (JsonNode c : run.get("counterexamples"))
+            if (cx.get("replayToken").asText().equals(c.path("replayToken").asText(null))) return (ObjectNode) c;
+        return null;
+    }
+
     /** Writes summary.json and summary.md of a merge into {@code folder}. */
     public static void write(Path folder, Merged m) {
         try {
@@ -277,6 +293,11 @@ public final class Summaries {
                 any = true;
                 b.append("- ").append(runName(r));
                 if (cx.has("shard")) b.append(", shard ").append(cx.get("shard").asInt());
+                if (cx.has("alsoInShards")) {
+                    List<String> also = new ArrayList<>();
+                    cx.get("alsoInShards").forEach(i -> also.add(i.asText()));
+                    b.append(" (the same case in shard").append(also.size() == 1 ? " " : "s ").append(String.join(", ", also)).append(')');
+                }
                 b.append(": ").append(cx.path("failure").asText(cx.path("result").asText()));
                 if (cx.path("replayToken").isTextual()) b.append(" Replay token ").append(cx.get("replayToken").asText()).append('.');
                 if (cx.path("report").isTextual()) b.append(" Report: ").append(cx.get("report").asText()).append("/");

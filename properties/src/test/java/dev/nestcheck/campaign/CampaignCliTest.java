@@ -97,5 +97,11 @@ class CampaignCliTest {
         assertThat(out.resolve(cx.path("report").asText()).resolve("counterexample.md")).exists();
         assertThat(out.resolve(cx.path("report").asText()).resolve("repro.c")).exists();
         assertThat(Files.readString(dir.resolve("j.xml"))).contains("failures=\"1\"", "<failure message=", "## Minimal sequence");
+        // seed 5: both shards fail and shrink to the same minimal case, which the merge lists once
+        JsonNode cxs = merged.path("runs").get(0).path("counterexamples");
+        assertThat(cxs).hasSize(1);
+        assertThat(cx.path("shard").asInt()).isEqualTo(1);
+        assertThat(cx.path("alsoInShards").toString()).isEqualTo("[2]");
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("S2_PARENT, shard 1 (the same case in shard 2): ");
     }
 }
