@@ -21,16 +21,17 @@ final class Stdin {
     private Stdin() {
     }
 
-    /** Reads standard input to its end and parses it as one trace. */
+    /** Reads standard input to its end and parses it as one trace, as a file's bytes are (a BOM or UTF-16 included). */
     static Trace trace() {
-        String json;
+        byte[] json;
         try {
             InputStream in = System.in;
-            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            json = in.readAllBytes();
         } catch (IOException e) {
             throw new TraceFormatException(SOURCE + ": cannot read: " + e.getMessage(), e);
         }
-        if (json.isBlank()) throw new TraceFormatException(SOURCE + ": empty: expected one trace (" + TraceCodec.FORMAT + ")");
+        if (new String(json, StandardCharsets.UTF_8).isBlank())
+            throw new TraceFormatException(SOURCE + ": empty: expected one trace (" + TraceCodec.FORMAT + ")");
         return TraceCodec.parse(json, SOURCE);
     }
 }

@@ -69,13 +69,20 @@ public record ComponentTrace(Component component, String description, Platform p
         return new ComponentTrace(cx.component(), description, cx.platform(), steps);
     }
 
-    /** Whether a file starts like a component trace (for commands that take both kinds). */
+    /** Whether a file is a component trace: its top-level {@code format} names it (for commands that take both kinds). */
     public static boolean looksLikeOne(Path file) {
-        try {
-            byte[] head = Files.readAllBytes(file);
-            String s = new String(head, 0, Math.min(head.length, 400), StandardCharsets.UTF_8);
-            return s.contains(FORMAT);
-        } catch (IOException e) {
+        // the top-level "format" value decides (a description may name the other format); read as a
+        // stream, so that a huge or malformed file is left to the reader that reports it
+        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(file.toFile())) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return false;
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                if (field.equals("format")) return value == com.fasterxml.jackson.core.JsonToken.VALUE_STRING && FORMAT.equals(p.getText());
+                p.skipChildren();
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }

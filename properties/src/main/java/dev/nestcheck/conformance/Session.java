@@ -103,6 +103,11 @@ public final class Session {
         return List.copyOf(steps);
     }
 
+    /** The last step's record, without copying the list ({@link #steps()} copies it: per step, that is quadratic). */
+    public StepRecord lastStep() {
+        return steps.get(steps.size() - 1);
+    }
+
     public long stepsExecuted() {
         return stepsExecuted;
     }

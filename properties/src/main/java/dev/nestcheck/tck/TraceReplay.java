@@ -5,7 +5,6 @@ import dev.nestcheck.conformance.Counterexample;
 import dev.nestcheck.conformance.Describe;
 import dev.nestcheck.conformance.Implementations;
 import dev.nestcheck.conformance.Session;
-import dev.nestcheck.conformance.StepRecord;
 import dev.nestcheck.conformance.TimeoutGuard;
 import dev.nestcheck.report.CounterexampleText;
 import dev.nestcheck.spec.NestingImplementation;
@@ -155,9 +154,7 @@ public final class TraceReplay {
                         at(i, op) + "the reference model cannot run this operation: " + oneLine(e), null);
             }
             if (step.expect() != null) {
-                List<StepRecord> records = session.steps();
-                StepRecord rec = records.get(records.size() - 1);
-                Outcome actual = rec.impl();
+                Outcome actual = session.lastStep().impl();
                 Optional<String> miss = step.expect().check(op, actual, session.implSnapshot());
                 if (miss.isPresent()) {
                     // the Session found no divergence, so the model did the same as the implementation

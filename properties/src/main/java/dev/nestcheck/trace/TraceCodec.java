@@ -117,6 +117,20 @@ public final class TraceCodec {
         return new Reader(sourceName).trace(tree(json, sourceName));
     }
 
+    /** Parses a trace from its bytes, as a file's are read (the encoding detected as for a file). */
+    public static Trace parse(byte[] json, String sourceName) {
+        if (json.length > MAX_BYTES) throw tooLarge(sourceName, json.length);
+        return new Reader(sourceName).trace(tree(json, sourceName));
+    }
+
+    /** The largest trace read (a trace is read whole: 256 MiB is some five million steps). */
+    static final long MAX_BYTES = 256L << 20;
+
+    private static TraceFormatException tooLarge(String source, long bytes) {
+        return new TraceFormatException(source + ": too large for a trace (" + String.format(java.util.Locale.ROOT, "%,d", bytes)
+                + " bytes; traces are read whole, up to " + (MAX_BYTES >> 20) + " MiB)");
+    }
+
     /**
      * Reads a platform-only file: the same object as a trace's {@code platform}, in which
      * {@code policy} may be left out (it is then S2_PARENT; commands apply their own policies).
@@ -141,6 +155,7 @@ public final class TraceCodec {
 
     private static byte[] readBytes(Path file) {
         try {
+            if (Files.size(file) > MAX_BYTES) throw tooLarge(file.toString(), Files.size(file));
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new TraceFormatException(file + ": no such file", e);
@@ -159,13 +174,29 @@ public final class TraceCodec {
             JsonLocation loc = e.getLocation();
             String where = loc != null && loc.getLineNr() > 0
                     ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "";
-            String msg = e.getOriginalMessage();
-            int nl = msg == null ? -1 : msg.indexOf('\n');
-            if (nl >= 0) msg = msg.substring(0, nl);
-            throw new TraceFormatException(source + ": malformed JSON" + where + ": " + msg, e);
+            throw new TraceFormatException(source + ": malformed JSON" + where + ": " + plain(e.getOriginalMessage()), e);
         } catch (IOException e) {
             throw new TraceFormatException(source + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Jackson's message in the words of JSON, not of Jackson's options: what is wrong, without the
+     * feature to enable (those extensions are not JSON, and TRACE.md is JSON).
+     */
+    static String plain(String msg) {
+        if (msg == null) return "unreadable";
+        String m = msg;
+        int nl = m.indexOf('\n');
+        if (nl >= 0) m = m.substring(0, nl);
+        if (m.contains("ALLOW_COMMENTS") || m.contains("ALLOW_YAML_COMMENTS")) return "a comment: JSON has none";
+        if (m.contains("NON_NUMERIC_NUMBERS")) return "NaN or Infinity: not JSON numbers";
+        if (m.contains("FAIL_ON_TRAILING_TOKENS") || m.startsWith("Trailing token"))
+            return "more after the end of the object: a trace is one JSON object";
+        if (m.contains("ALLOW_SINGLE_QUOTES")) return "a single quote: JSON strings take double quotes";
+        if (m.contains("ALLOW_LEADING_ZEROS") || m.contains("Leading zeroes")) return "a number with a leading zero";
+        if (m.contains("StreamReadConstraints")) return m.replaceAll("\\s*\\(.*StreamReadConstraints.*", "");
+        return m.replaceAll("\\s*\\(for [^)]*\\)", "").replaceAll(";?\\s*(to allow|enable) `[^`]*`.*", "");
     }
 
     /** The strict reader; {@code where} is the part of the message after the file name. */

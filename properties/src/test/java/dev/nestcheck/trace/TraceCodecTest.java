@@ -590,4 +590,53 @@ class TraceCodecTest {
         for (Step s : t.steps()) assertThat(json).contains("    " + TraceCodec.writeStep(s));
         assertThat(Arrays.stream(json.split("\n")).filter(l -> l.startsWith("    {\"op\"")).count()).isEqualTo(t.steps().size());
     }
+
+    /** JSON that a strict reader refuses is said in JSON's words, not as Jackson options to enable. */
+    @Test
+    void malformedJsonIsSaidInTheWordsOfJson() {
+        String head = "{\"format\": \"nestcheck-trace/1\", \"steps\": []";
+        assertThatThrownBy(() -> TraceCodec.parse(head + "} // why", "t.json")).hasMessageEndingWith("a comment: JSON has none");
+        assertThatThrownBy(() -> TraceCodec.parse(head + ", \"x\": NaN}", "t.json")).hasMessageEndingWith("NaN or Infinity: not JSON numbers");
+        assertThatThrownBy(() -> TraceCodec.parse(head + "} {}", "t.json"))
+                .hasMessageEndingWith("more after the end of the object: a trace is one JSON object");
+        for (String bad : List.of(head + "} // why", head + ", \"x\": NaN}", head + "} {}"))
+            assertThatThrownBy(() -> TraceCodec.parse(bad, "t.json")).message().doesNotContain("`", "enable", "Feature");
+    }
+
+    /** The bytes of a trace read as a file's are: a BOM or UTF-16 is detected (standard input goes this way). */
+    @Test
+    void bytesAreReadAsAFilesAreWithTheirEncodingDetected() throws Exception {
+        String json = TraceCodec.write(everyOp());
+        byte[] utf8 = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bom = new byte[utf8.length + 3];
+        bom[0] = (byte) 0xEF;
+        bom[1] = (byte) 0xBB;
+        bom[2] = (byte) 0xBF;
+        System.arraycopy(utf8, 0, bom, 3, utf8.length);
+        assertThat(TraceCodec.parse(bom, "-")).isEqualTo(everyOp());
+        assertThat(TraceCodec.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_16), "-")).isEqualTo(everyOp());
+    }
+
+    /** A file too large to be a trace is one line, not an OutOfMemoryError (a trace is read whole). */
+    @Test
+    void aFileTooLargeToBeATraceIsOneLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.json");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(TraceCodec.MAX_BYTES + 1);   // sparse: nothing is written
+        }
+        assertThatThrownBy(() -> TraceCodec.read(big)).isInstanceOf(TraceFormatException.class)
+                .hasMessage(big + ": too large for a trace (268,435,457 bytes; traces are read whole, up to 256 MiB)");
+        assertThat(dev.nestcheck.component.ComponentTrace.looksLikeOne(big)).isFalse();
+    }
+
+    /** Whether a file is a component trace is its top-level format's say, not its description's. */
+    @Test
+    void aTraceWhoseDescriptionNamesTheComponentFormatIsATrace(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path t = Files.writeString(dir.resolve("t.json"), "{\"format\": \"nestcheck-trace/1\", \"description\":"
+                + " \"converted from a nestcheck-component-trace/1 file\", \"platform\": {\"policy\": \"S2_PARENT\","
+                + " \"smmus\": [], \"devices\": []}, \"steps\": []}");
+        assertThat(dev.nestcheck.component.ComponentTrace.looksLikeOne(t)).isFalse();
+        Path c = Files.writeString(dir.resolve("c.json"), "{\"description\": \"x\", \"format\": \"nestcheck-component-trace/1\"}");
+        assertThat(dev.nestcheck.component.ComponentTrace.looksLikeOne(c)).isTrue();
+    }
 }
