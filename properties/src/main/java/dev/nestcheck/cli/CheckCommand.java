@@ -131,6 +131,10 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--junit-xml", paramLabel = "FILE", description = "Also write the result as JUnit XML (one test case per policy).")
     Path junitXml;
 
+    @Option(names = "--statistics", description = {"Also print what the cases covered, as Hypothesis's --hypothesis-show-statistics",
+            "does: cases per rule and policy, and per policy the errnos and state features of its cases."})
+    boolean statistics;
+
     @Option(names = "--concurrent", arity = "0..1", fallbackValue = "model", paramLabel = "model|stress",
             description = {"Check concurrently instead: engine-drawn scenarios (a prefix and two parallel branches),",
                     "linearizability against the model, by model checking (Lincheck) or stress runs. Needs the",
@@ -235,6 +239,7 @@ final class CheckCommand implements Callable<Integer> {
         }
         RuleCoverage coverage = new RuleCoverage(catalogue, stats);
         summary.coverage(coverage).elapsed(checking).matrixTime(matrixTime);
+        if (statistics) printStatistics(coverage, stats);
         return finish(plan, summary, coverage, reportDir, stoppedAfterHang, checking, matrixTime);
     }
 
@@ -300,6 +305,20 @@ final class CheckCommand implements Callable<Integer> {
                     toFailure));
         }
         return reportDir;
+    }
+
+    /**
+     * {@code --statistics}: the rule coverage table, then per policy the labels of its cases but the
+     * rules (in the table) and the rule pairs (hundreds; their count is in the combination line).
+     */
+    private void printStatistics(RuleCoverage coverage, Map<Policy, Statistics> stats) {
+        io.out().println();
+        io.out().println("statistics: cases per rule and policy (\"every\": checked in every case; \"n/a\": not this policy's)");
+        io.out().println(Runs.indent(coverage.table(true)));
+        stats.forEach((p, s) -> {
+            io.out().println(p + ": " + s.table(c -> !c.equals("rule") && !c.equals("exercised") && !c.equals("pair"))
+                    .replace("Label statistics over", "labels of"));
+        });
     }
 
     /**

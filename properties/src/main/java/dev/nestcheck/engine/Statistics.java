@@ -81,14 +81,21 @@ public final class Statistics {
      * decreasing case count, so it stays readable when pasted into an email or a ticket.
      */
     public String table() {
+        return table(category -> true);
+    }
+
+    /** {@link #table()} of the categories {@code shown} accepts. */
+    public String table(java.util.function.Predicate<String> shown) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"category", "value", "cases", "%", "occurrences"});
-        counts.forEach((category, values) -> values.entrySet().stream()
+        counts.forEach((category, values) -> {
+            if (shown.test(category)) values.entrySet().stream()
                 .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[0])
                         .thenComparing(Map.Entry::getKey))
                 .forEach(e -> rows.add(new String[] {category, e.getKey(), Long.toString(e.getValue()[0]),
                         String.format(Locale.ROOT, "%.1f%%", percent(category, e.getKey())),
-                        Long.toString(e.getValue()[1])})));
+                        Long.toString(e.getValue()[1])}));
+        });
         StringBuilder sb = new StringBuilder("Label statistics over " + cases + " test cases");
         if (rows.size() == 1) {
             return sb.append(": no labels recorded (use tc.label(category, value))\n").toString();

@@ -96,6 +96,18 @@ class MainTest {
     }
 
     @Test
+    void statisticsShowWhatTheCasesCoveredAsHypothesisDoes() {
+        Run r = run("check", "--policy", "VIOMMU", "--tries", "50", "--seed", "3", "--no-matrix", "--statistics");
+        assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
+        assertThat(r.out()).contains("statistics: cases per rule and policy", "VIOMMU: labels of 50 test cases:")
+                .containsPattern("(?m)^  VMID-6 +.* n/a$").containsPattern("(?m)^  errno +\\| ok +\\|")
+                .containsPattern("(?m)^  op +\\| OPEN +\\|").containsPattern("(?m)^  feature +\\|")
+                .doesNotContainPattern("(?m)^  (pair|rule|exercised) +\\|");
+        assertThat(run("check", "--policy", "VIOMMU", "--tries", "5", "--seed", "3", "--no-matrix").out())
+                .as("only when asked").doesNotContain("statistics:");
+    }
+
+    @Test
     void aTokenOfAnotherFormatIsNotMistakenForAMissingFile() {
         Run r = run("replay", "nc2.AAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.USAGE);
