@@ -112,6 +112,15 @@ class LauncherIT {
         assertThat(copy.resolve("properties/target/nestcheck-cli.jar")).exists();
         assertThat(copy.resolve("properties/target/test-classes")).doesNotExist();
         assertThat(log).doesNotExist();
+
+        // a test edited is not in the jar: no build (every run built again, 2.5 s, while a test was newer)
+        java.nio.file.attribute.FileTime later = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 1_000);
+        Files.setLastModifiedTime(copy.resolve("properties/src/test/java/dev/nestcheck/cli/MainTest.java"), later);
+        assertThat(launch(copy.resolve("nestcheck"), env, "rules").out()).doesNotContain("building").contains("VMID-1 ");
+        // a main source edited is: one build, even when it leaves the jar as it was, and then none
+        Files.setLastModifiedTime(copy.resolve("properties/src/main/java/dev/nestcheck/cli/Main.java"), later);
+        assertThat(launch(copy.resolve("nestcheck"), env, "rules").out()).startsWith("nestcheck: building");
+        assertThat(launch(copy.resolve("nestcheck"), env, "rules").out()).doesNotContain("building").contains("VMID-1 ");
     }
 
     /**
