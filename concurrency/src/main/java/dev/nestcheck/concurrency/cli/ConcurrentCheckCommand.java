@@ -159,7 +159,7 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
     }
 
     private static String row(String what, String mode, RunResult run) {
-        String status = run.passed() ? "linearizable" : run.failure().isPresent() ? "COUNTEREXAMPLE" : "INCOMPLETE";
+        String status = run.passed() ? "linearizable" : run.failure().isPresent() ? "counterexample" : "incomplete";   // as check's rows
         String detail = run.failure().map(f -> "after " + Describe.count(f.casesBeforeFailure(), "scenario", "scenarios") + ": "
                 + ((ConcurrencyFailure) f.throwable()).finding().summary()).orElse(Describe.count(run.casesRun(), "scenario", "scenarios"));
         return String.format(Locale.ROOT, "%-13s %-14s %s [%s]", what, status, detail, mode);

@@ -35,7 +35,7 @@ public final class KvmVerdicts {
             outcomes.append('\n');
         }
         return new Finding(Finding.Kind.NOT_LINEARIZABLE, "KVM-1..KVM-6",
-                "not linearizable: no order of the two CPUs' operations gives these outcomes in the model (KvmVmids)",
+                "no order of the two CPUs' operations gives these outcomes in the model (KvmVmids)",
                 outcomes + "closest order: " + describe(s, r.order()) + "\n" + r.why(), null);
     }
 

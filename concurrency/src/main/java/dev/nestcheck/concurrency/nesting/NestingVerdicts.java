@@ -57,7 +57,7 @@ public final class NestingVerdicts {
             order.append(order.length() == 0 ? "" : ", ").append("T").append(e.thread()).append(' ')
                     .append(Describe.op(s.branches().get(e.thread()).get(e.index())));
         return new Finding(Finding.Kind.NOT_LINEARIZABLE, "OBS-3",
-                "not linearizable: no order of the two threads' operations gives these outcomes in the model",
+                "no order of the two threads' operations gives these outcomes in the model",
                 outcomes + "closest order: " + (order.length() == 0 ? "(none)" : order) + "\n" + r.why(), null);
     }
 

@@ -63,6 +63,7 @@ class NestingRegressionTest {
                 NestingConcurrency.Mode.MODEL_CHECKING);
         assertThat(f).isPresent();
         assertThat(f.get().kind()).isEqualTo(Finding.Kind.NOT_LINEARIZABLE);
+        assertThat(f.get().summary()).as("the kind once").startsWith("not linearizable (OBS-3): no order of the two threads'");
         // which race Lincheck's search meets first depends on the JVM (JDK 17: both opens return
         // context 1; JDK 25: 2 and 1 but one context is lost); either is no sequential history
         assertThat(f.get().detail()).contains("T0: open() = ok ", "T1: open() = ok ")
