@@ -74,7 +74,7 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
                             () -> failing.put("the KVM allocator", replay(token, r, "S2_PARENT"))));
             RunResult run = KvmConcurrency.run(GenerationalAllocatorAdapter::new, 2, KvmConcurrency.DEFAULT_INVOCATIONS, s);
             failing.remove("the KVM allocator");
-            out.println(row("KVM allocator", "model checking, " + KvmConcurrency.DEFAULT_INVOCATIONS + " interleavings per scenario", run));
+            out.println(row("KVM allocator", "model checking (Lincheck), " + KvmConcurrency.DEFAULT_INVOCATIONS + " interleavings per scenario", run));
             if (run.failure().isPresent()) {
                 failures++;
                 reportDir = reportDir == null ? defaultDir() : reportDir;

@@ -23,7 +23,7 @@ class CheckConcurrentTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(text + err).isZero();
         assertThat(text).contains("implementation optimized, seed 1",
-                "KVM allocator linearizable", "[model checking, 200 interleavings per scenario]",
+                "KVM allocator linearizable", "[model checking (Lincheck), 200 interleavings per scenario]",
                 "S2_PARENT", "[stress, 200 runs per scenario on real threads]", "result: linearizable, no counterexample");
         assertThat(err.toString(StandardCharsets.UTF_8)).as("progress, on stderr")
                 .contains("nestcheck: checking the KVM allocator, model checking...", "nestcheck: checking S2_PARENT, stress...");
