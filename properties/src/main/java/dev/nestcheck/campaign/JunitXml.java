@@ -34,8 +34,8 @@ public final class JunitXml {
             String result = r.path("result").asText();
             long ms = r.path("timeMillis").asLong();
             millis += ms;
-            cases.append("    <testcase classname=\"").append(attr("nestcheck." + summary.path("command").asText("check") + "."
-                    + impl)).append("\" name=\"").append(attr(name)).append("\" time=\"").append(seconds(ms)).append('"');
+            cases.append("    <testcase classname=\"").append(attr(className(summary.path("command").asText("check"), impl)))
+                    .append("\" name=\"").append(attr(name)).append("\" time=\"").append(seconds(ms)).append('"');
             if (result.equals("conformant")) {
                 cases.append("/>\n");
                 continue;
@@ -58,6 +58,16 @@ public final class JunitXml {
                         .append("</").append(tag).append(">\n");
             }
             cases.append("    </testcase>\n");
+        }
+        // a merge's problems (a shard missing, shards of other campaigns): an error, or the CI view shows green
+        if (summary.path("problems").size() > 0) {
+            java.util.List<String> problems = new java.util.ArrayList<>();
+            summary.path("problems").forEach(p -> problems.add(p.asText()));
+            tests++;
+            errors++;
+            cases.append("    <testcase classname=\"").append(attr(className(summary.path("command").asText("check"), impl)))
+                    .append("\" name=\"campaign\" time=\"0.000\">\n      <error message=\"").append(attr(String.join("; ", problems)))
+                    .append("\" type=\"incomplete\">").append(text(String.join("\n", problems))).append("</error>\n    </testcase>\n");
         }
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"" + attr("nestcheck "
                 + summary.path("command").asText("check") + " " + impl) + "\" tests=\"" + tests + "\" failures=\"" + failures
@@ -101,16 +111,39 @@ public final class JunitXml {
     /** XML character data: escapes, and drops characters XML 1.0 cannot hold. */
     static String text(String s) {
         StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
             switch (c) {
                 case '&': b.append("&amp;"); break;
                 case '<': b.append("&lt;"); break;
                 case '>': b.append("&gt;"); break;
                 default:
-                    if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') b.append(c);
+                    if (xmlChar(c)) b.appendCodePoint(c);
+                    else if (c >= 0x20) b.append('\uFFFD');   // U+FFFE, U+FFFF, a lone surrogate: shown, not dropped
             }
         }
         return b.toString();
+    }
+
+    /** XML 1.0's Char: a consumer refuses the whole file for one character outside it. */
+    private static boolean xmlChar(int c) {
+        return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
+                || (c >= 0x10000 && c <= 0x10FFFF);
+    }
+
+    /**
+     * The test class name: {@code nestcheck.check.NAME}, NAME the implementation with every character
+     * that is not a letter, digit, {@code _} or {@code -} made {@code _} (Jenkins splits class names at dots),
+     * and an {@code exec:} command named by its program alone (its path differs from one CI workspace to
+     * the next, which would break a test's history).
+     */
+    static String className(String command, String impl) {
+        String name = impl;
+        if (name.startsWith("exec:")) {
+            String program = name.substring(5).strip().split("\\s+")[0];
+            name = "exec_" + program.substring(program.lastIndexOf('/') + 1);
+        }
+        return "nestcheck." + command + "." + name.replaceAll("[^A-Za-z0-9_-]", "_");
     }
 }

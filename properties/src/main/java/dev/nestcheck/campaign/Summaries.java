@@ -78,7 +78,7 @@ public final class Summaries {
     static List<JsonNode> counterexamples(JsonNode run) {
         List<JsonNode> out = new ArrayList<>();
         if (run.has("counterexamples")) run.get("counterexamples").forEach(out::add);
-        else if (!run.path("result").asText().equals("conformant")) out.add(run);
+        else if (run.path("result").asText().equals("counterexample") || run.path("result").asText().equals("crash")) out.add(run);
         return out;
     }
 
@@ -88,10 +88,22 @@ public final class Summaries {
      * @throws IllegalArgumentException (one line) when they are not of one campaign
      */
     public static Merged merge(List<Input> inputs, Path outFolder) {
-        if (inputs.isEmpty()) throw new IllegalArgumentException("merge: no summaries given");
+        return merge(inputs, outFolder, List.of());
+    }
+
+    /**
+     * As {@link #merge(List, Path)}, with {@code unreadable}: one line per argument that held no
+     * summary (a shard that died before writing one), each a problem of the merge, which still merges
+     * the others.
+     */
+    public static Merged merge(List<Input> given, Path outFolder, List<String> unreadable) {
+        if (given.isEmpty()) throw new IllegalArgumentException("merge: no summaries given");
+        boolean sharded = given.get(0).summary().has("shard");
+        List<Input> inputs = new ArrayList<>(given);
+        // shard order, not argument order: a shell's glob puts shard-10 before shard-2
+        if (sharded) inputs.sort(java.util.Comparator.comparingInt(in -> in.summary().path("shard").path("index").asInt()));
         JsonNode first = inputs.get(0).summary();
-        boolean sharded = first.has("shard");
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(unreadable);
         TreeMap<Integer, Path> shards = new TreeMap<>();
         int count = sharded ? first.path("shard").path("count").asInt() : 0;
         for (Input in : inputs) {
@@ -104,6 +116,9 @@ public final class Summaries {
                 if (!s.path(key).equals(first.path(key)))
                     throw new IllegalArgumentException("merge: " + in.folder() + " has " + key + " " + s.path(key) + ", "
                             + inputs.get(0).folder() + " has " + first.path(key) + ": not shards of one campaign");
+            if (sharded && !runNames(s).equals(runNames(first)))   // --policy differed: each shard ran part of another campaign
+                throw new IllegalArgumentException("merge: " + in.folder() + " ran " + runNames(s) + ", " + inputs.get(0).folder()
+                        + " ran " + runNames(first) + ": not shards of one campaign");
             if (sharded) {
                 int i = s.path("shard").path("index").asInt(), n = s.path("shard").path("count").asInt();
                 if (n != count)
@@ -136,7 +151,7 @@ public final class Summaries {
         for (Input in : inputs) merged.add(sharded ? in.summary().path("shard").path("index").asInt() : 0);
         long steps = 0, cases = 0, wall = 0, cpu = 0;
         Map<String, ObjectNode> runs = new LinkedHashMap<>();
-        String worst = "conformant";
+        String worst = "not run";
         for (Input in : inputs) {
             JsonNode s = in.summary();
             steps += s.path("steps").asLong();
@@ -149,7 +164,7 @@ public final class Summaries {
                 ObjectNode m = runs.computeIfAbsent(name, k -> {
                     ObjectNode o = JsonNodeFactory.instance.objectNode();
                     o.put(r.has("policy") ? "policy" : "component", k);
-                    o.put("result", "conformant");
+                    o.put("result", "not run");
                     o.put("cases", 0L);
                     o.put("steps", 0L);
                     o.put("timeMillis", 0L);
@@ -203,7 +218,9 @@ public final class Summaries {
 
     /** crash > counterexample > not run > conformant; "incomplete" only above conformant. */
     private static String worse(String a, String b) {
-        List<String> order = List.of("conformant", "incomplete", "not run", "counterexample", "crash");
+        // "not run" is the least: a policy that ran cases in one shard and none in another (fewer tries
+        // than shards) was checked, and so was a campaign of which one shard ran nothing
+        List<String> order = List.of("not run", "conformant", "incomplete", "counterexample", "crash");
         return order.indexOf(a) >= order.indexOf(b) ? a : b;
     }
 
@@ -241,6 +258,13 @@ public final class Summaries {
             row.forEach(r::put);
         });
         return out;
+    }
+
+    /** The policies (or components) a summary ran, in its order. */
+    private static List<String> runNames(JsonNode summary) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode r : summary.path("runs")) names.add(runName(r));
+        return names;
     }
 
     /** The merged counterexample of {@code run} with the same replay token as {@code cx}, if any. */

@@ -267,10 +267,14 @@ final class CheckCommand implements Callable<Integer> {
             }
             stats.put(p, r.run().statistics());
             RunSummary.Status status = Runs.status(r);
+            // nothing is called conformant unless cases ran (a --time budget spent before the first case)
+            if (status == RunSummary.Status.CONFORMANT && r.run().casesRun() == 0) status = RunSummary.Status.NOT_RUN;
             String folder = null;
             String token = null;
             long toFailure = r.run().failure().map(f -> f.casesBeforeFailure()).orElse(-1L);
-            if (status == RunSummary.Status.CONFORMANT) {
+            if (status == RunSummary.Status.NOT_RUN) {
+                io.out().println(row(p, status, "no case ran within the budget"));
+            } else if (status == RunSummary.Status.CONFORMANT) {
                 io.out().println(row(p, status, Describe.counted(r.run().casesRun(), "case", "cases")
                         + discarded(r.run())
                         + ", " + Describe.counted(r.steps(), "step", "steps")));
@@ -301,7 +305,8 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
             summary.add(new RunSummary.PolicyRun(p, status, r.run().casesRun(), r.steps(), r.run().seed(),
-                    r.run().elapsed(), status == RunSummary.Status.CONFORMANT ? null : Runs.title(r), token, folder,
+                    r.run().elapsed(), status == RunSummary.Status.CONFORMANT ? null
+                    : status == RunSummary.Status.NOT_RUN ? "not run: no case ran within the budget" : Runs.title(r), token, folder,
                     toFailure));
         }
         return reportDir;
@@ -345,16 +350,16 @@ final class CheckCommand implements Callable<Integer> {
             time += String.format(Locale.ROOT, "; matrix %.1f s; %.1f s in all", matrixTime.toMillis() / 1000.0,
                     checking.plus(matrixTime).toMillis() / 1000.0);
         io.out().println(time);
-        if (reportDir != null) {
-            summary.write(reportDir);
-            if (plan.shard() != null) plan.shard().annotate(reportDir.resolve(RunSummary.JSON));
-            io.out().println("report: " + reportDir + "/" + RunSummary.MARKDOWN);
-        }
-        if (junitXml != null) {
-            dev.nestcheck.campaign.JunitXml.write(junitXml, dev.nestcheck.process.Json.object(summary.toJson()), reportDir);
+        Path dir = reportDir;
+        if (dir != null && Runs.written(io, "summary", () -> {
+            summary.write(dir);
+            if (plan.shard() != null) plan.shard().annotate(dir.resolve(RunSummary.JSON));
+        })) io.out().println("report: " + dir + "/" + RunSummary.MARKDOWN);
+        if (junitXml != null && Runs.written(io, "JUnit XML", () ->
+                dev.nestcheck.campaign.JunitXml.write(junitXml, dev.nestcheck.process.Json.object(summary.toJson()), dir)))
             io.out().println("junit: " + junitXml);
-        }
-        long failedCount = summary.runs().stream().filter(r -> r.status() != RunSummary.Status.CONFORMANT).count();
+        long failedCount = summary.runs().stream()
+                .filter(r -> r.status() == RunSummary.Status.COUNTEREXAMPLE || r.status() == RunSummary.Status.CRASH).count();
         // the search's cases; the steps count the shrinking's runs too
         String totals = Describe.counted(summary.steps(), "step", "steps") + " in " + Describe.counted(summary.cases(), "case", "cases")
                 + (failedCount > 0 ? "; the steps include shrinking" : "");
@@ -373,7 +378,10 @@ final class CheckCommand implements Callable<Integer> {
                     io.out().println("result: nothing was checked (no case ran)");
                     return ExitCode.USAGE;
                 }
-                io.out().println("result: conformant, " + totals + ", no counterexample");
+                List<String> idle = new ArrayList<>();
+                for (RunSummary.PolicyRun run : summary.runs()) if (run.status() == RunSummary.Status.NOT_RUN) idle.add(run.policy().name());
+                io.out().println("result: conformant, " + totals + ", no counterexample"
+                        + (idle.isEmpty() ? "" : "; " + String.join(", ", idle) + " ran no case"));
                 return ExitCode.CONFORMANT;
         }
     }
@@ -408,7 +416,7 @@ final class CheckCommand implements Callable<Integer> {
             return t;
         });
         Map<Policy, Failing> failing = new java.util.concurrent.ConcurrentHashMap<>();
-        Thread keepOnInterrupt = new Thread(() -> keepFailingCases(plan, failing, done), "nestcheck-interrupted");
+        Thread keepOnInterrupt = new Thread(() -> keepFailingCases(plan, failing, done, cases.sum()), "nestcheck-interrupted");
         Runtime.getRuntime().addShutdownHook(keepOnInterrupt);
         long maxCases = plan.tries() == Integer.MAX_VALUE ? 0 : (long) plan.tries() * policies.size();
         long maxNanos = budget.time == null ? 0 : budget.time.toNanos();
@@ -479,7 +487,7 @@ final class CheckCommand implements Callable<Integer> {
      * the shrinking that had not finished, so each one's replay command goes to stderr and to
      * {@code interrupted.md} in the report folder. A replay runs that case and prints it.
      */
-    private void keepFailingCases(Plan plan, Map<Policy, Failing> failing, Map<Policy, Statistics> done) {
+    private void keepFailingCases(Plan plan, Map<Policy, Failing> failing, Map<Policy, Statistics> done, long casesSoFar) {
         StringBuilder b = new StringBuilder();
         for (Policy p : plan.policies()) {
             Failing f = failing.get(p);
@@ -491,7 +499,17 @@ final class CheckCommand implements Callable<Integer> {
                     .append(f.shrunk() ? ", partly shrunk" : ", not shrunk yet").append("; replay it with\n  ")
                     .append(origin.replayCommand()).append("\n");
         }
-        if (b.length() == 0) return;
+        if (b.length() == 0) {
+            // nothing failing: say so, and leave a given report folder with more than nothing in it (a CI
+            // job's timeout uploads it): the run was cut short, not conformant
+            String text = "nestcheck check was interrupted before the end of its run (seed " + plan.seed() + ") after "
+                    + Describe.counted(casesSoFar, "case", "cases") + ", with no counterexample so far; no summary was written.\n";
+            if (plan.reportDir() != null) Runs.written(io, "interrupted.md", () -> AtomicFiles.write(plan.reportDir().resolve(Runs.INTERRUPTED), text));
+            io.err().println("\nnestcheck: interrupted after " + Describe.counted(casesSoFar, "case", "cases")
+                    + ", no counterexample so far (not a result: the run was cut short)");
+            io.err().flush();
+            return;
+        }
         Path dir = plan.reportDir() != null ? plan.reportDir() : Runs.defaultReportDir();
         String text = "nestcheck check was interrupted before the end of its run (seed " + plan.seed() + ").\n"
                 + "The failing cases found so far, not minimal, per policy:\n\n" + b;

@@ -169,10 +169,14 @@ final class ExecRuns {
                 if (cx != null) {
                     Path dir = reportDir.resolve(comp.id() + "-" + cx.kind().name().toLowerCase(Locale.ROOT));
                     ComponentReport.Origin origin = new ComponentReport.Origin(provider.name(), seed, token, Launcher.command());
-                    ComponentReport.write(dir, cx, origin);
-                    folder = reportDir.relativize(dir).toString();
-                    io.out().println("  replay: " + origin.replayCommand(dir.resolve(ComponentReport.TRACE)));
-                    io.out().println("  report: " + dir + "/ (" + ComponentReport.MARKDOWN + ", " + ComponentReport.TRACE + ")");
+                    if (Runs.written(io, "report", () -> ComponentReport.write(dir, cx, origin))) {
+                        folder = reportDir.relativize(dir).toString();
+                        io.out().println("  replay: " + origin.replayCommand(dir.resolve(ComponentReport.TRACE)));
+                        io.out().println("  report: " + dir + "/ (" + ComponentReport.MARKDOWN + ", " + ComponentReport.TRACE + ")");
+                    } else {
+                        io.out().println("  search: " + Launcher.command() + " check --impl " + dev.nestcheck.report.Layout.quote(provider.name())
+                                + " --seed " + seed + "   (the same search, whose report could not be written)");
+                    }
                 }
                 io.out().println();
             } else {
@@ -190,14 +194,11 @@ final class ExecRuns {
         io.out().println();
         io.out().println(String.format(Locale.ROOT, "time: %.1f s, %,.0f steps/s", elapsed.toMillis() / 1000.0,
                 summary.stepsPerSecond()));
-        if (reportDir != null) {
-            summary.write(reportDir);
-            io.out().println("report: " + reportDir + "/summary.md");
-        }
-        if (c.junitXml != null) {
-            JunitXml.write(c.junitXml, dev.nestcheck.process.Json.object(summary.json()), reportDir);
+        Path dir = reportDir;
+        if (dir != null && Runs.written(io, "summary", () -> summary.write(dir))) io.out().println("report: " + dir + "/summary.md");
+        if (c.junitXml != null && Runs.written(io, "JUnit XML",
+                () -> JunitXml.write(c.junitXml, dev.nestcheck.process.Json.object(summary.json()), dir)))
             io.out().println("junit: " + c.junitXml);
-        }
         String totals = dev.nestcheck.conformance.Describe.counted(summary.steps(), "step", "steps") + " in "
                 + dev.nestcheck.conformance.Describe.counted(summary.cases(), "case", "cases");
         switch (worst) {

@@ -41,8 +41,18 @@ final class MergeCommand implements Callable<Integer> {
         Path out = output != null ? output : Paths.get("nestcheck-reports", "merged");
         if (junitXml != null) Runs.checkWritableFile(junitXml);
         List<Summaries.Input> inputs = new ArrayList<>();
-        for (Path f : folders) inputs.add(Summaries.read(f));
-        Summaries.Merged m = Summaries.merge(inputs, out);
+        List<String> unreadable = new ArrayList<>();   // a shard that died before its summary: the others still merge
+        for (Path f : folders) {
+            try {
+                inputs.add(Summaries.read(f));
+            } catch (IllegalArgumentException e) {
+                if (folders.size() == 1) throw e;
+                unreadable.add(e.getMessage());
+            }
+        }
+        if (inputs.isEmpty()) throw new IllegalArgumentException("merge: no summary in any of " + folders.size() + " folders ("
+                + unreadable.get(0) + ")");
+        Summaries.Merged m = Summaries.merge(inputs, out, unreadable);
         Summaries.write(out, m);
         if (junitXml != null) JunitXml.write(junitXml, m.summary(), out);
         io.out().println(String.format(java.util.Locale.ROOT, "merged %d summaries: %,d steps in %,d cases; result %s",
@@ -52,6 +62,9 @@ final class MergeCommand implements Callable<Integer> {
         for (String p : m.problems()) io.err().println("nestcheck: merge: " + p);
         if (!m.problems().isEmpty()) return ExitCode.USAGE;
         switch (m.result()) {
+            case "not run":
+                io.err().println("nestcheck: merge: no shard ran a case: nothing was checked");
+                return ExitCode.USAGE;
             case "crash": return ExitCode.CRASH;
             case "counterexample": return ExitCode.COUNTEREXAMPLE;
             default: return ExitCode.CONFORMANT;

@@ -101,6 +101,21 @@ final class Runs {
         }
     }
 
+    /**
+     * Writes a report file, or says in one line on stderr that it could not: a counterexample found
+     * must still be shown, replayable and counted (exit code 1), when the default report folder turns
+     * out not to be writable.
+     */
+    static boolean written(Io io, String what, Runnable write) {
+        try {
+            write.run();
+            return true;
+        } catch (java.io.UncheckedIOException e) {
+            io.err().println("nestcheck: " + what + " not written: " + Main.oneLine(e.getMessage()));
+            return false;
+        }
+    }
+
     /** A file to be written at the end of a run ({@code --junit-xml}): checked now, not after the run. */
     static void checkWritableFile(Path file) {
         try {
@@ -200,8 +215,13 @@ final class Runs {
         CounterexampleReport.Written w = null;
         if (reportDir != null) {
             String stack = StackTraces.capture(cx, factory, timeout);
-            w = CounterexampleReport.write(reportDir.resolve(name(origin.policy(), cx)),
-                    name(origin.policy(), cx), cx, origin, stack);
+            CounterexampleReport.Written[] out = new CounterexampleReport.Written[1];
+            if (!written(io, "report", () -> out[0] = CounterexampleReport.write(reportDir.resolve(name(origin.policy(), cx)),
+                    name(origin.policy(), cx), cx, origin, stack))) {
+                io.out().println();
+                return null;
+            }
+            w = out[0];
             io.out().println("  report: " + w.folder() + "/ (" + CounterexampleReport.MARKDOWN + ", "
                     + CounterexampleReport.TRACE + ", " + dev.nestcheck.export.KselftestExport.REPRO + ", " + w.className() + ".java"
                     + (stack == null ? "" : ", " + CounterexampleReport.STACK_TRACE) + ")");

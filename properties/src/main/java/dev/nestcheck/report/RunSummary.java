@@ -123,6 +123,7 @@ public final class RunSummary {
     public String result() {
         if (runs.stream().anyMatch(r -> r.status() == Status.CRASH)) return "crash";
         if (runs.stream().anyMatch(r -> r.status() == Status.COUNTEREXAMPLE)) return "counterexample";
+        if (!runs.isEmpty() && runs.stream().allMatch(r -> r.status() == Status.NOT_RUN)) return "not run";
         return "conformant";
     }
 
@@ -141,7 +142,7 @@ public final class RunSummary {
     public String toMarkdown() {
         StringBuilder b = new StringBuilder();
         b.append(Layout.wrap("# nestcheck " + command + ": " + implementation, "", "  ", Layout.WIDTH)).append("\n\n");
-        boolean failed = runs.stream().anyMatch(r -> r.status() != Status.CONFORMANT);
+        boolean failed = runs.stream().anyMatch(r -> r.status() == Status.COUNTEREXAMPLE || r.status() == Status.CRASH);
         StringBuilder facts = new StringBuilder();
         fact(facts, "implementation", implementation);
         if (!runs.isEmpty())

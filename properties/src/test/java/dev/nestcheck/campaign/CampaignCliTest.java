@@ -75,6 +75,66 @@ class CampaignCliTest {
         assertThat(bad.err()).contains("I must be 1..N");
     }
 
+    /**
+     * A shard that died before its summary (its folder empty, as a CI timeout leaves it) does not hide
+     * the others: they are merged and written, the campaign is incomplete (exit 2) and its JUnit XML has
+     * an error for it, so that a CI view is not green.
+     */
+    @Test
+    void aDeadShardLeavesTheOthersMergedAndTheJunitRed(@TempDir Path dir) throws Exception {
+        for (int i = 3; i >= 1; i--)
+            assertThat(run("check", "--seed", "11", "--tries", "12", "--no-matrix", "--shard", i + "/3", "--report",
+                    dir.resolve("shard-" + i).toString()).code()).isZero();
+        Files.delete(dir.resolve("shard-2/summary.json"));
+        Path out = dir.resolve("merged");
+        Run merge = run("merge", dir.resolve("shard-3").toString(), dir.resolve("shard-2").toString(), dir.resolve("shard-1").toString(),
+                "-o", out.toString(), "--junit-xml", dir.resolve("junit.xml").toString());
+        assertThat(merge.code()).as(merge.out() + merge.err()).isEqualTo(2);
+        assertThat(merge.err()).contains("shard-2: no summary.json there", "shards missing: [2] of 3 (have [1, 3])");
+        JsonNode merged = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertThat(merged.path("result").asText()).isEqualTo("incomplete");
+        assertThat(merged.path("shards").path("merged").toString()).as("in shard order").isEqualTo("[1,3]");
+        String xml = Files.readString(dir.resolve("junit.xml"));
+        assertThat(xml).contains("tests=\"5\" failures=\"0\" errors=\"1\"", "name=\"campaign\"", "type=\"incomplete\"",
+                "shards missing: [2] of 3");
+    }
+
+    /** Nothing is called conformant unless cases ran: a shard that got no case says "not run", and JUnit skips. */
+    @Test
+    void aPolicyThatRanNoCaseIsNotConformant(@TempDir Path dir) throws Exception {
+        Run r = run("check", "--seed", "1", "--tries", "1", "--shard", "2/3", "--no-matrix", "--report", dir.resolve("s").toString(),
+                "--junit-xml", dir.resolve("j.xml").toString());
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.out()).contains("S2_PARENT   not run         no case ran within the budget", "result: nothing was checked")
+                .doesNotContain("conformant");
+        assertThat(new ObjectMapper().readTree(dir.resolve("s/summary.json").toFile()).path("result").asText()).isEqualTo("not run");
+        assertThat(Files.readString(dir.resolve("j.xml"))).contains("tests=\"4\" failures=\"0\" errors=\"0\" skipped=\"4\"",
+                "<skipped message=\"not run: no case ran within the budget\"/>");
+        // the campaign of those shards did check: shard 1 ran the one case of each policy
+        for (int i : new int[] {1, 3})
+            run("check", "--seed", "1", "--tries", "1", "--shard", i + "/3", "--no-matrix", "--report", dir.resolve("s" + i).toString());
+        Run merge = run("merge", dir.resolve("s1").toString(), dir.resolve("s").toString(), dir.resolve("s3").toString(),
+                "-o", dir.resolve("m").toString(), "--junit-xml", dir.resolve("m.xml").toString());
+        assertThat(merge.code()).as(merge.out() + merge.err()).isZero();
+        JsonNode merged = new ObjectMapper().readTree(dir.resolve("m/summary.json").toFile());
+        assertThat(merged.path("result").asText()).isEqualTo("conformant");
+        assertThat(merged.path("runs").get(0).path("result").asText()).isEqualTo("conformant");
+        assertThat(merged.path("runs").get(0).path("counterexamples").size()).isZero();
+        assertThat(Files.readString(dir.resolve("m.xml"))).contains("failures=\"0\" errors=\"0\" skipped=\"0\"");
+    }
+
+    /** Shards that ran different --policy sets are parts of two campaigns, not one (it merged as conformant). */
+    @Test
+    void shardsOfOtherPoliciesAreNotOneCampaign(@TempDir Path dir) {
+        assertThat(run("check", "--seed", "1", "--tries", "8", "--policy", "ICTX", "--shard", "1/2", "--report",
+                dir.resolve("a").toString()).code()).isZero();
+        assertThat(run("check", "--seed", "1", "--tries", "8", "--policy", "KVM_PINNED", "--shard", "2/2", "--report",
+                dir.resolve("b").toString()).code()).isZero();
+        Run merge = run("merge", dir.resolve("a").toString(), dir.resolve("b").toString(), "-o", dir.resolve("m").toString());
+        assertThat(merge.code()).isEqualTo(2);
+        assertThat(merge.err().strip()).contains("ran [KVM_PINNED]", "ran [ICTX]", "not shards of one campaign").doesNotContain("\n");
+    }
+
     @Test
     void aCounterexampleOfAShardIsListedWithItsReportInTheMergeAndTheJunitXml(@TempDir Path dir) throws Exception {
         dev.nestcheck.cli.BrokenProviders.armed = true;

@@ -67,4 +67,44 @@ class InterruptedCheckTest {
         assertThat(replay.code()).as(replay.toString()).isEqualTo(ExitCode.CRASH);
         assertThat(replay.out()).contains("hung");
     }
+
+    /** SIGTERM with nothing failing yet: one line, and a given report folder is not left empty. */
+    @Test
+    void anInterruptedCleanRunSaysSoAndLeavesANote(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("report");
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process check = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "dev.nestcheck.cli.Main", "check", "--time", "5m", "--seed", "5", "--no-matrix", "--report", report.toString())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            Thread.sleep(3000);   // the search runs; no counterexample exists in the bundled implementation
+            assertThat(check.isAlive()).isTrue();
+            check.destroy();
+            assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            check.destroyForcibly();
+        }
+        assertThat(check.exitValue()).isEqualTo(128 + 15);
+        assertThat(Files.readString(dir.resolve("err.txt"))).containsPattern("nestcheck: interrupted after [\\d,]+ cases?, no"
+                + " counterexample so far \\(not a result: the run was cut short\\)");
+        assertThat(Files.readString(report.resolve("interrupted.md"))).contains("was interrupted", "no counterexample so far");
+    }
+
+    /** The default report folder not writable: the counterexample is still shown and counted, the report's loss said in one line. */
+    @Test
+    void anUnwritableDefaultReportFolderLosesTheFilesNotTheResult(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("nestcheck-reports"), "a file where the default report folder would go");
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process check = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "dev.nestcheck.cli.Main", "check", "--impl", "exec:" + misbehave + " --full crash 2", "--policy", "S2_PARENT",
+                "--seed", "1", "--tries", "5")
+                .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
+                .start();
+        assertThat(check.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(dir.resolve("out.txt")), err = Files.readString(dir.resolve("err.txt"));
+        assertThat(check.exitValue()).as(out + err).isEqualTo(ExitCode.CRASH);
+        assertThat(out).contains("replay: ", "result: the implementation crashed");
+        assertThat(err).contains("nestcheck: report not written: cannot write ", "Not a directory", "nestcheck: summary not written: ")
+                .doesNotContain("Exception");
+    }
 }
