@@ -123,6 +123,21 @@ class LauncherIT {
         assertThat(launch(copy.resolve("nestcheck"), env, "rules").out()).doesNotContain("building").contains("VMID-1 ");
     }
 
+    /** No java anywhere: one line and exit 2, not bash's "exec: java: not found" and 127. */
+    @Test
+    void withoutJavaTheLauncherSaysSoInOneLine(@TempDir Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));   // the tools the launcher uses, and no java
+        for (String tool : List.of("bash", "dirname", "find", "tput", "env"))
+            for (String entry : System.getenv("PATH").split(":")) {
+                Path t = Paths.get(entry, tool);
+                if (Files.isExecutable(t) && !Files.exists(bin.resolve(tool))) Files.createSymbolicLink(bin.resolve(tool), t);
+            }
+        Launched r = launch(launcher, Map.of("PATH", bin.toString(), "JAVA_HOME", dir.resolve("no-jdk").toString()), "rules");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEqualTo("nestcheck: JAVA_HOME=" + dir.resolve("no-jdk") + " has no bin/java; using the java on the PATH\n"
+                + "nestcheck: no java found (JAVA_HOME unset or without bin/java, none on the PATH): install a JDK 17 or later\n");
+    }
+
     /**
      * Runs a copy of the launcher in a folder without the CLI jar, with a stand-in {@code mvn} first on
      * the PATH that records its MAVEN_OPTS and arguments and fails: the launcher must then say so in one
