@@ -131,8 +131,8 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--junit-xml", paramLabel = "FILE", description = "Also write the result as JUnit XML (one test case per policy).")
     Path junitXml;
 
-    @Option(names = "--statistics", description = {"Also print what the cases covered, as Hypothesis's --hypothesis-show-statistics",
-            "does: cases per rule and policy, and per policy the errnos and state features of its cases."})
+    @Option(names = "--statistics", description = "Also print what the cases covered (as Hypothesis's --hypothesis-show-statistics "
+            + "does): cases per rule and policy, and per policy the operations, errnos and state features of its cases.")
     boolean statistics;
 
     @Option(names = "--concurrent", arity = "0..1", fallbackValue = "model", paramLabel = "model|stress",
