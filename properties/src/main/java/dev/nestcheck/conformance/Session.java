@@ -231,7 +231,24 @@ public final class Session {
      */
     private static String threw(Throwable e) {
         if (e instanceof dev.nestcheck.process.ChildFailed) return " failed: " + e.getMessage();
-        return " threw " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return " threw " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + printable(e.getMessage()));
+    }
+
+    /**
+     * An implementation's message with its control characters escaped ({@code \n}, {@code \u001B}), as a
+     * child's stderr is: raw, an ESC colours a CI log and a CR rewrites its line.
+     */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n') b.append("\\n");
+            else if (c == '\r') b.append("\\r");
+            else if (c == '\t') b.append("\\t");
+            else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F)) b.append(String.format(java.util.Locale.ROOT, "\\u%04X", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
     }
 
     private ConformanceFailure crash(String what) {
