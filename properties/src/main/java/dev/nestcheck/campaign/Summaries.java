@@ -242,14 +242,20 @@ public final class Summaries {
             c.path("notReached").forEach(x -> listed.add(x.asText()));
             c.path("casesPerRule").properties().forEach(rule -> {
                 Map<String, Long> row = sum.computeIfAbsent(rule.getKey(), k -> new LinkedHashMap<>());
-                rule.getValue().properties().forEach(p -> row.merge(p.getKey(), p.getValue().asLong(), Long::sum));
+                rule.getValue().properties().forEach(p -> {
+                    // null: the rule cannot be reached under that policy (n/a), and stays null unless a shard counted it
+                    Long before = row.get(p.getKey());
+                    if (p.getValue().isNull()) {
+                        if (!row.containsKey(p.getKey())) row.put(p.getKey(), null);
+                    } else row.put(p.getKey(), (before == null ? 0 : before) + p.getValue().asLong());
+                });
             });
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode covered = out.putArray("covered"), not = out.putArray("notReached");
         for (String rule : sum.keySet()) {
             if (!listed.contains(rule)) continue;
-            long n = sum.get(rule).values().stream().mapToLong(Long::longValue).sum();
+            long n = sum.get(rule).values().stream().filter(java.util.Objects::nonNull).mapToLong(Long::longValue).sum();
             (n > 0 ? covered : not).add(rule);
         }
         ObjectNode per = out.putObject("casesPerRule");
@@ -303,7 +309,8 @@ public final class Summaries {
                 s.path("timeMillis").asLong() / 1000.0, s.path("cpuMillis").asLong() / 1000.0)).append('\n');
         f.append("result          ").append(s.path("result").asText());
         b.append(indent(f.toString())).append('\n');
-        for (JsonNode p : s.path("problems")) b.append("**").append(p.asText()).append("**\n\n");
+        for (JsonNode p : s.path("problems"))
+            b.append(dev.nestcheck.report.Layout.wrap("**" + p.asText() + "**", "", "", dev.nestcheck.report.Layout.WIDTH)).append("\n\n");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"run", "result", "cases", "steps", "counterexamples"});
         for (JsonNode r : s.path("runs"))
@@ -315,17 +322,18 @@ public final class Summaries {
             for (JsonNode cx : r.path("counterexamples")) {
                 if (!any) b.append("## Counterexamples\n\n");
                 any = true;
-                b.append("- ").append(runName(r));
-                if (cx.has("shard")) b.append(", shard ").append(cx.get("shard").asInt());
+                StringBuilder item = new StringBuilder(runName(r));
+                if (cx.has("shard")) item.append(", shard ").append(cx.get("shard").asInt());
                 if (cx.has("alsoInShards")) {
                     List<String> also = new ArrayList<>();
                     cx.get("alsoInShards").forEach(i -> also.add(i.asText()));
-                    b.append(" (the same case in shard").append(also.size() == 1 ? " " : "s ").append(String.join(", ", also)).append(')');
+                    item.append(" (the same case in shard").append(also.size() == 1 ? " " : "s ").append(String.join(", ", also)).append(')');
                 }
-                b.append(": ").append(cx.path("failure").asText(cx.path("result").asText()));
-                if (cx.path("replayToken").isTextual()) b.append(" Replay token ").append(cx.get("replayToken").asText()).append('.');
-                if (cx.path("report").isTextual()) b.append(" Report: ").append(cx.get("report").asText()).append("/");
-                b.append('\n');
+                item.append(": ").append(cx.path("failure").asText(cx.path("result").asText()));
+                if (cx.path("replayToken").isTextual()) item.append(" Replay token ").append(cx.get("replayToken").asText()).append('.');
+                if (cx.path("report").isTextual()) item.append(" Report: ").append(cx.get("report").asText()).append("/");
+                // 80 columns, as a single run's summary (a token is one word longer than that, alone on its line)
+                b.append(dev.nestcheck.report.Layout.wrap(item.toString(), "- ", "  ", dev.nestcheck.report.Layout.WIDTH)).append('\n');
             }
         }
         if (any) b.append('\n');
@@ -345,8 +353,9 @@ public final class Summaries {
                 String[] row = new String[cols.size() + 1];
                 row[0] = e.getKey();
                 for (int i = 0; i < cols.size(); i++) {
-                    long n = e.getValue().path(cols.get(i)).asLong();
-                    row[i + 1] = n > 0 ? Long.toString(n) : "-";
+                    JsonNode cell = e.getValue().path(cols.get(i));
+                    long n = cell.asLong();
+                    row[i + 1] = n > 0 ? Long.toString(n) : cell.isNull() ? "n/a" : "-";
                 }
                 t.add(row);
             });

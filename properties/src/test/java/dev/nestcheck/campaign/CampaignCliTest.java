@@ -123,6 +123,20 @@ class CampaignCliTest {
         assertThat(Files.readString(dir.resolve("m.xml"))).contains("failures=\"0\" errors=\"0\" skipped=\"0\"");
     }
 
+    /** A rule another policy's stays n/a (null) through a merge, as in each shard's summary. */
+    @Test
+    void aMergeKeepsRulesOfOtherPoliciesNotApplicable(@TempDir Path dir) throws Exception {
+        for (int i = 1; i <= 2; i++)
+            assertThat(run("check", "--seed", "3", "--tries", "10", "--policy", "S2_PARENT", "--shard", i + "/2", "--report",
+                    dir.resolve("s" + i).toString()).code()).isZero();
+        assertThat(run("merge", dir.resolve("s1").toString(), dir.resolve("s2").toString(), "-o", dir.resolve("m").toString()).code())
+                .isZero();
+        JsonNode cov = new ObjectMapper().readTree(dir.resolve("m/summary.json").toFile()).path("coverage");
+        assertThat(cov.path("casesPerRule").path("KVM-6").path("S2_PARENT").isNull()).isTrue();
+        assertThat(cov.path("notReached").toString()).doesNotContain("KVM-6");
+        assertThat(Files.readString(dir.resolve("m/summary.md"))).containsPattern("(?m)^    KVM-6 +n/a$");
+    }
+
     /** Shards that ran different --policy sets are parts of two campaigns, not one (it merged as conformant). */
     @Test
     void shardsOfOtherPoliciesAreNotOneCampaign(@TempDir Path dir) {
