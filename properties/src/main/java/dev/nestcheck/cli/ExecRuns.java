@@ -101,6 +101,26 @@ final class ExecRuns {
      * {@code check} of a child that implements components only; null when the implementation is
      * not such a child (the caller then checks the whole contract).
      */
+    /**
+     * On Ctrl-C or SIGTERM during a component check: what was found so far would be lost with the
+     * shrinking cut short, so the search that finds it again (the same seed: the same cases) goes to
+     * stderr, and to {@code interrupted.md} in the report folder when there is one.
+     */
+    private static void keepFailingComponents(Io io, Map<String, Long> failing, String again, Path reportDir, long seed) {
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(failing).forEach((comp, at) -> b.append(comp).append(": a counterexample found at case ").append(at)
+                .append(", not shrunk yet; the same search finds it again:\n  ").append(again).append('\n'));
+        String head = failing.isEmpty() ? "no counterexample so far" : "the failing cases found so far";
+        String text = "nestcheck check was interrupted before the end of its run (seed " + seed + "): " + head + ".\n"
+                + (b.length() == 0 ? "" : "\n" + b);
+        boolean wrote = reportDir != null && Runs.written(io, "interrupted.md",
+                () -> dev.nestcheck.report.AtomicFiles.write(reportDir.resolve(Runs.INTERRUPTED), text));
+        io.err().println("\nnestcheck: interrupted; " + head + (wrote ? " (" + reportDir.resolve(Runs.INTERRUPTED) + ")" : "")
+                + (b.length() == 0 ? "" : ":"));
+        io.err().print(b);
+        io.err().flush();
+    }
+
     static Integer componentCheck(Io io, CheckCommand c) {
         if (!ExecProvider.isExec(c.implementation.impl)) return null;
         ExecProvider provider = execProvider(c.implementation.impl, c.timeout);
@@ -139,13 +159,25 @@ final class ExecRuns {
         long start = System.nanoTime();
         String worst = "conformant";
         int failed = 0;
+        // Ctrl-C or SIGTERM while a counterexample is shrunk (a hang costs the timeout per attempt) keeps it
+        Map<String, Long> failing = new java.util.concurrent.ConcurrentHashMap<>();   // component -> the case it was found at
+        String again = Launcher.command() + " check --impl " + dev.nestcheck.report.Layout.quote(c.implementation.impl) + " --seed " + seed
+                + (c.budget.tries != null ? " --tries " + tries : "") + (shard == null ? "" : " --shard " + shard)
+                + " --timeout " + (provider.timeout().toMillis() % 1000 == 0 ? provider.timeout().toSeconds() + "s"
+                        : provider.timeout().toMillis() + "ms");
+        Path keepIn = reportDir;
+        Thread keep = new Thread(() -> keepFailingComponents(io, failing, again, keepIn, seed), "nestcheck-interrupted");
+        Runtime.getRuntime().addShutdownHook(keep);
         for (Component comp : components) {
             ComponentProperty property = new ComponentProperty(comp, ComponentProperty.exec(provider), true,
                     ComponentProperty.DEFAULT_MAX_STEPS);
             ComponentConformance.Result r;
-            try (Progress p = new Progress(io, "checking " + comp.id(), property::stepsExecuted, () -> "")) {
-                r = ComponentConformance.run(property, base.withName("check " + c.implementation.impl + " " + comp.id()));
+            try (Progress p = new Progress(io, "checking " + comp.id(), property::stepsExecuted,
+                    () -> failing.containsKey(comp.id()) ? "shrinking (found at case " + failing.get(comp.id()) + ")" : "")) {
+                r = ComponentConformance.run(property, base.withName("check " + c.implementation.impl + " " + comp.id())
+                        .withFailureWatch((before, token, shrunk) -> failing.putIfAbsent(comp.id(), before + 1)));
             }
+            failing.remove(comp.id());
             ComponentCounterexample cx = r.counterexample().orElse(null);
             String result = r.passed() ? "conformant" : cx != null && cx.kind() == ComponentCounterexample.Kind.CRASH ? "crash"
                     : "counterexample";
@@ -188,6 +220,11 @@ final class ExecRuns {
             for (String rule : r.run().statistics().values("rule")) perRule.put(rule, r.run().statistics().cases("rule", rule));
             summary.add(new ComponentSummary.Run(comp, result, r.run().casesRun(), r.steps(), r.run().seed(), r.run().elapsed(),
                     title, token, folder, perRule));
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(keep);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs: it keeps what was found
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         summary.elapsed(elapsed);

@@ -107,4 +107,34 @@ class InterruptedCheckTest {
         assertThat(err).contains("nestcheck: report not written: cannot write ", "Not a directory", "nestcheck: summary not written: ")
                 .doesNotContain("Exception");
     }
+
+    /** The same for a child of components only (the KVM allocator): the search that finds it again is kept. */
+    @Test
+    void anInterruptedComponentCheckKeepsTheSearchThatFindsItAgain(@TempDir Path dir) throws Exception {
+        Path starts = dir.resolve("starts.log");
+        Path report = dir.resolve("report");
+        String impl = "exec:sh -c 'echo started >> " + starts + "; exec " + misbehave + " hang 3'";
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process check = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "dev.nestcheck.cli.Main", "check", "--impl", impl, "--seed", "1", "--tries", "30", "--timeout", "1s",
+                "--shrink-time", "5m", "--report", report.toString())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        try {
+            // a child is started per case and per shrink attempt after a hang: six starts are past the first hang
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while ((!Files.exists(starts) || Files.readAllLines(starts).size() < 6) && System.nanoTime() < deadline) {
+                assertThat(check.isAlive()).as("the check ended before it was interrupted").isTrue();
+                Thread.sleep(100);
+            }
+            check.destroy();
+            assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            check.destroyForcibly();
+        }
+        assertThat(check.exitValue()).isEqualTo(128 + 15);
+        String md = Files.readString(report.resolve("interrupted.md"));
+        assertThat(md).contains("was interrupted", "kvm: a counterexample found at case ", "not shrunk yet",
+                " check --impl ", " --seed 1 --tries 30 --timeout 1s");
+        assertThat(Files.readString(dir.resolve("err.txt"))).contains("nestcheck: interrupted; the failing cases found so far");
+    }
 }
