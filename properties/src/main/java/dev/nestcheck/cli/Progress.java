@@ -9,10 +9,13 @@ import java.util.function.Supplier;
  * A one-line progress display on a terminal, redrawn in place on stderr a few times a second and
  * never wider than the terminal (so a redraw never leaves a wrapped line behind): cases done of the
  * budget, steps per second, an estimate of the time left, and what the caller adds. Off the
- * terminal it does nothing, so that redirected output stays quiet and deterministic.
+ * terminal (a CI log) it prints the same line, whole, once a minute, so that a long run is not
+ * silent for so long that a CI system takes it for hung; stdout stays quiet and deterministic.
  */
 final class Progress implements AutoCloseable {
     private static final long PERIOD_MS = 250;
+    /** How often a line is printed off the terminal (package-private for a test). */
+    static volatile long heartbeatMillis = 60_000;
 
     private final PrintWriter err;
     private final Thread thread;
@@ -40,11 +43,27 @@ final class Progress implements AutoCloseable {
     Progress(Io io, String label, LongSupplier steps, Budget budget, Supplier<String> suffix) {
         this.err = io.err();
         this.width = Launcher.columns() - 1;
+        long start = System.nanoTime();
         if (!io.terminal()) {
-            thread = null;
+            long every = heartbeatMillis;
+            thread = new Thread(() -> {
+                while (!done) {
+                    try {
+                        Thread.sleep(every);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    synchronized (this) {
+                        if (done) return;
+                        err.println("nestcheck:" + line(label, steps, budget, suffix, System.nanoTime() - start).substring(1));
+                        err.flush();
+                    }
+                }
+            }, "nestcheck-heartbeat");
+            thread.setDaemon(true);
+            thread.start();
             return;
         }
-        long start = System.nanoTime();
         thread = new Thread(() -> {
             while (!done) {
                 try {

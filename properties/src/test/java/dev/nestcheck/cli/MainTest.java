@@ -107,6 +107,21 @@ class MainTest {
                 .as("only when asked").doesNotContain("statistics:");
     }
 
+    /** Off a terminal (a CI log), a long run is not silent: a whole progress line now and then, on stderr only. */
+    @Test
+    void offATerminalALongRunSaysItIsAliveNowAndThen() {
+        long before = Progress.heartbeatMillis;
+        Progress.heartbeatMillis = 300;   // a minute in real runs
+        try {
+            Run r = run("check", "--policy", "S2_PARENT", "--time", "2s", "--seed", "1", "--no-matrix");
+            assertThat(r.code()).as(r.toString()).isEqualTo(ExitCode.CONFORMANT);
+            assertThat(r.err()).containsPattern("(?m)^nestcheck: checking: \\d+ s, [\\d,]+ steps/s").doesNotContain("\r");
+            assertThat(r.out()).doesNotContain("nestcheck: checking");
+        } finally {
+            Progress.heartbeatMillis = before;
+        }
+    }
+
     @Test
     void aTokenOfAnotherFormatIsNotMistakenForAMissingFile() {
         Run r = run("replay", "nc2.AAAAAAAAAAAAAAAAAAAAAAAAAAAA");
