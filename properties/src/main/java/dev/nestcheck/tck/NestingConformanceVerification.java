@@ -232,8 +232,12 @@ public abstract class NestingConformanceVerification {
                                  CounterexampleReport.Origin origin, CounterexampleReport.Written w, String writeError) {
         RunResult run = result.run();
         StringBuilder b = new StringBuilder();
-        b.append("nestcheck TCK: ").append(origin.test()).append(" failed\n\n");
-        b.append("Policy ").append(policy).append(". ").append(CounterexampleText.text(cx)).append("\n\n");
+        // the first line is what a CI view shows of a failure: what went wrong, not the test's name again
+        b.append(Layout.wrap(policy + ": " + CounterexampleText.title(cx), "", "", Layout.WIDTH)).append('\n');
+        b.append(CounterexampleText.brokenRuleLine(cx)).append("\n\n");
+        b.append("nestcheck TCK: ").append(origin.test()).append(" failed.\n\n");
+        String text = CounterexampleText.text(cx);
+        b.append(text.substring(text.indexOf("\n\n") + 2)).append("\n\n");
         b.append(String.format(Locale.ROOT, "Found after %s (seed %d), shrunk to %s.%n",
                 Describe.count(run.failure().get().casesBeforeFailure(), "case", "cases"), run.seed(),
                 Describe.count(cx.steps().size(), "step", "steps")));
