@@ -44,35 +44,18 @@ final class Progress implements AutoCloseable {
         this.err = io.err();
         this.width = Launcher.columns() - 1;
         long start = System.nanoTime();
-        if (!io.terminal()) {
-            long every = heartbeatMillis;
-            thread = new Thread(() -> {
-                while (!done) {
-                    try {
-                        Thread.sleep(every);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    synchronized (this) {
-                        if (done) return;
-                        err.println("nestcheck:" + line(label, steps, budget, suffix, System.nanoTime() - start).substring(1));
-                        err.flush();
-                    }
-                }
-            }, "nestcheck-heartbeat");
-            thread.setDaemon(true);
-            thread.start();
-            return;
-        }
+        boolean terminal = io.terminal();
+        long period = terminal ? PERIOD_MS : heartbeatMillis;
         thread = new Thread(() -> {
             while (!done) {
                 try {
-                    Thread.sleep(PERIOD_MS);
+                    Thread.sleep(period);
                 } catch (InterruptedException e) {
                     return;
                 }
-                if (done) return;
-                draw(line(label, steps, budget, suffix, System.nanoTime() - start));
+                String line = line(label, steps, budget, suffix, System.nanoTime() - start);
+                if (terminal) draw(line);
+                else print(line);
             }
         }, "nestcheck-progress");
         thread.setDaemon(true);
@@ -110,6 +93,13 @@ final class Progress implements AutoCloseable {
     static String eta(double seconds) {
         long s = Math.max(0, Math.round(seconds));
         return s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s";
+    }
+
+    /** Off the terminal: the line whole, as a log line of its own. */
+    private synchronized void print(String line) {
+        if (done) return;
+        err.println("nestcheck:" + line.substring(1));
+        err.flush();
     }
 
     private synchronized void draw(String line) {

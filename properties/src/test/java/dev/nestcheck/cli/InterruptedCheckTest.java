@@ -29,31 +29,44 @@ class InterruptedCheckTest {
         misbehave = ExecCliTest.misbehave;
     }
 
-    @Test
-    void anInterruptedCheckKeepsTheFailingCaseItFound(@TempDir Path dir) throws Exception {
-        Path starts = dir.resolve("starts.log");
-        Path report = dir.resolve("report");
-        String impl = "exec:sh -c 'echo started >> " + starts + "; exec " + misbehave + " --full hang 1'";
+    /** {@code nestcheck} in a JVM of its own (a signal goes to it alone), its output in {@code dir}/out.txt and err.txt. */
+    static Process check(Path dir, Path workingDir, String... args) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process check = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "dev.nestcheck.cli.Main", "check", "--impl", impl, "--policy", "S2_PARENT", "--seed", "1",
-                "--timeout", "1s", "--shrink-time", "5m", "--report", report.toString())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), "dev.nestcheck.cli.Main"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(workingDir.toFile()).redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile()).start();
+    }
+
+    /** Waits until {@code starts} has {@code n} lines (children started), then sends SIGTERM; returns the exit code. */
+    static int interruptAfter(Process check, Path starts, int n) throws Exception {
         try {
-            // the handshake probe is child 1, case 1's child 2; child 3 starts only after child 2 hung:
-            // by then the failure is found and the run goes on
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while ((!Files.exists(starts) || Files.readAllLines(starts).size() < 3) && System.nanoTime() < deadline) {
+            while ((!Files.exists(starts) || Files.readAllLines(starts).size() < n) && System.nanoTime() < deadline) {
                 assertThat(check.isAlive()).as("the check ended before it was interrupted").isTrue();
                 Thread.sleep(100);
             }
-            assertThat(Files.readAllLines(starts)).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(Files.readAllLines(starts)).hasSizeGreaterThanOrEqualTo(n);
             check.destroy();   // SIGTERM, as a CI runner's timeout or kill sends it
             assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
         } finally {
             check.destroyForcibly();
         }
-        assertThat(check.exitValue()).isEqualTo(128 + 15);
+        return check.exitValue();
+    }
+
+    @Test
+    void anInterruptedCheckKeepsTheFailingCaseItFound(@TempDir Path dir) throws Exception {
+        Path starts = dir.resolve("starts.log");
+        Path report = dir.resolve("report");
+        String impl = "exec:sh -c 'echo started >> " + starts + "; exec " + misbehave + " --full hang 1'";
+        Process check = check(dir, dir, "check", "--impl", impl, "--policy", "S2_PARENT", "--seed", "1",
+                "--timeout", "1s", "--shrink-time", "5m", "--report", report.toString());
+        // the handshake probe is child 1, case 1's child 2; child 3 starts only after child 2 hung:
+        // by then the failure is found and the run goes on
+        int code = interruptAfter(check, starts, 3);
+        assertThat(code).isEqualTo(128 + 15);
         String err = Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8);
         assertThat(err).contains("nestcheck: interrupted; the failing cases found so far are in "
                 + report.resolve("interrupted.md"), "S2_PARENT: a counterexample found at case 1");
@@ -72,10 +85,7 @@ class InterruptedCheckTest {
     @Test
     void anInterruptedCleanRunSaysSoAndLeavesANote(@TempDir Path dir) throws Exception {
         Path report = dir.resolve("report");
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process check = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "dev.nestcheck.cli.Main", "check", "--time", "5m", "--seed", "5", "--no-matrix", "--report", report.toString())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        Process check = check(dir, dir, "check", "--time", "5m", "--seed", "5", "--no-matrix", "--report", report.toString());
         try {
             Thread.sleep(3000);   // the search runs; no counterexample exists in the bundled implementation
             assertThat(check.isAlive()).isTrue();
@@ -94,12 +104,8 @@ class InterruptedCheckTest {
     @Test
     void anUnwritableDefaultReportFolderLosesTheFilesNotTheResult(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("nestcheck-reports"), "a file where the default report folder would go");
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process check = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "dev.nestcheck.cli.Main", "check", "--impl", "exec:" + misbehave + " --full crash 2", "--policy", "S2_PARENT",
-                "--seed", "1", "--tries", "5")
-                .directory(dir.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile())
-                .start();
+        Process check = check(dir, dir, "check", "--impl", "exec:" + misbehave + " --full crash 2", "--policy", "S2_PARENT",
+                "--seed", "1", "--tries", "5");
         assertThat(check.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String out = Files.readString(dir.resolve("out.txt")), err = Files.readString(dir.resolve("err.txt"));
         assertThat(check.exitValue()).as(out + err).isEqualTo(ExitCode.CRASH);
@@ -114,24 +120,10 @@ class InterruptedCheckTest {
         Path starts = dir.resolve("starts.log");
         Path report = dir.resolve("report");
         String impl = "exec:sh -c 'echo started >> " + starts + "; exec " + misbehave + " hang 3'";
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process check = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "dev.nestcheck.cli.Main", "check", "--impl", impl, "--seed", "1", "--tries", "30", "--timeout", "1s",
-                "--shrink-time", "5m", "--report", report.toString())
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
-        try {
-            // a child is started per case and per shrink attempt after a hang: six starts are past the first hang
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while ((!Files.exists(starts) || Files.readAllLines(starts).size() < 6) && System.nanoTime() < deadline) {
-                assertThat(check.isAlive()).as("the check ended before it was interrupted").isTrue();
-                Thread.sleep(100);
-            }
-            check.destroy();
-            assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        } finally {
-            check.destroyForcibly();
-        }
-        assertThat(check.exitValue()).isEqualTo(128 + 15);
+        Process check = check(dir, dir, "check", "--impl", impl, "--seed", "1", "--tries", "30", "--timeout", "1s",
+                "--shrink-time", "5m", "--report", report.toString());
+        // a child is started per case and per shrink attempt after a hang: six starts are past the first hang
+        assertThat(interruptAfter(check, starts, 6)).isEqualTo(128 + 15);
         String md = Files.readString(report.resolve("interrupted.md"));
         assertThat(md).contains("was interrupted", "kvm: a counterexample found at case ", "not shrunk yet",
                 " check --impl ", " --seed 1 --tries 30 --timeout 1s");
