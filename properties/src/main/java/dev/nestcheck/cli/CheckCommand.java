@@ -10,7 +10,7 @@ import dev.nestcheck.conformance.StepRecord;
 import dev.nestcheck.conformance.TimeoutGuard;
 import dev.nestcheck.engine.Settings;
 import dev.nestcheck.engine.Statistics;
-import dev.nestcheck.report.AtomicFiles;
+import dev.nestcheck.report.Interrupted;
 import dev.nestcheck.report.CounterexampleReport;
 import dev.nestcheck.report.RuleCatalogue;
 import dev.nestcheck.report.RuleCoverage;
@@ -273,7 +273,7 @@ final class CheckCommand implements Callable<Integer> {
             String token = null;
             long toFailure = r.run().failure().map(f -> f.casesBeforeFailure()).orElse(-1L);
             if (status == RunSummary.Status.NOT_RUN) {
-                io.out().println(row(p, status, "no case ran within the budget"));
+                io.out().println(row(p, status, NO_CASE));
             } else if (status == RunSummary.Status.CONFORMANT) {
                 io.out().println(row(p, status, Describe.counted(r.run().casesRun(), "case", "cases")
                         + discarded(r.run())
@@ -306,7 +306,7 @@ final class CheckCommand implements Callable<Integer> {
             }
             summary.add(new RunSummary.PolicyRun(p, status, r.run().casesRun(), r.steps(), r.run().seed(),
                     r.run().elapsed(), status == RunSummary.Status.CONFORMANT ? null
-                    : status == RunSummary.Status.NOT_RUN ? "not run: no case ran within the budget" : Runs.title(r), token, folder,
+                    : status == RunSummary.Status.NOT_RUN ? "not run: " + NO_CASE : Runs.title(r), token, folder,
                     toFailure));
         }
         return reportDir;
@@ -456,6 +456,9 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
+    /** Why a policy is "not run" when its run ended: a --time spent, or a shard's share of the tries empty. */
+    private static final String NO_CASE = "no case ran within the budget";
+
     /**
      * Why a row shows more cases than tries: cases drawn invalid or past the choice limit are discarded and
      * drawn again (the engine's counters; a Hypothesis user knows them as "invalid" and "overrun").
@@ -499,28 +502,10 @@ final class CheckCommand implements Callable<Integer> {
                     .append(f.shrunk() ? ", partly shrunk" : ", not shrunk yet").append("; replay it with\n  ")
                     .append(origin.replayCommand()).append("\n");
         }
-        if (b.length() == 0) {
-            // nothing failing: say so, and leave a given report folder with more than nothing in it (a CI
-            // job's timeout uploads it): the run was cut short, not conformant
-            String text = "nestcheck check was interrupted before the end of its run (seed " + plan.seed() + ") after "
-                    + Describe.counted(casesSoFar, "case", "cases") + ", with no counterexample so far; no summary was written.\n";
-            if (plan.reportDir() != null) Runs.written(io, "interrupted.md", () -> AtomicFiles.write(plan.reportDir().resolve(Runs.INTERRUPTED), text));
-            io.err().println("\nnestcheck: interrupted after " + Describe.counted(casesSoFar, "case", "cases")
-                    + ", no counterexample so far (not a result: the run was cut short)");
-            io.err().flush();
-            return;
-        }
-        Path dir = plan.reportDir() != null ? plan.reportDir() : Runs.defaultReportDir();
-        String text = "nestcheck check was interrupted before the end of its run (seed " + plan.seed() + ").\n"
-                + "The failing cases found so far, not minimal, per policy:\n\n" + b;
-        try {
-            Path file = AtomicFiles.write(dir.resolve(Runs.INTERRUPTED), text);
-            io.err().println("\nnestcheck: interrupted; the failing cases found so far are in " + file + ":");
-        } catch (RuntimeException e) {
-            io.err().println("\nnestcheck: interrupted; the failing cases found so far (" + dir + " could not be written):");
-        }
-        io.err().print(b);
-        io.err().flush();
+        // with nothing failing a given report folder still gets the note; a failing case, the default one too
+        Path dir = plan.reportDir() != null ? plan.reportDir() : b.length() == 0 ? null : Runs.defaultReportDir();
+        Interrupted.keep(io.err(), "nestcheck check", plan.seed(), " after " + Describe.counted(casesSoFar, "case", "cases"),
+                "cases", b.toString(), dir);
     }
 
     private static Map<Policy, Statistics> copy(Map<Policy, Statistics> synchronizedMap) {

@@ -110,15 +110,7 @@ final class ExecRuns {
         StringBuilder b = new StringBuilder();
         new java.util.TreeMap<>(failing).forEach((comp, at) -> b.append(comp).append(": a counterexample found at case ").append(at)
                 .append(", not shrunk yet; the same search finds it again:\n  ").append(again).append('\n'));
-        String head = failing.isEmpty() ? "no counterexample so far" : "the failing cases found so far";
-        String text = "nestcheck check was interrupted before the end of its run (seed " + seed + "): " + head + ".\n"
-                + (b.length() == 0 ? "" : "\n" + b);
-        boolean wrote = reportDir != null && Runs.written(io, "interrupted.md",
-                () -> dev.nestcheck.report.AtomicFiles.write(reportDir.resolve(Runs.INTERRUPTED), text));
-        io.err().println("\nnestcheck: interrupted; " + head + (wrote ? " (" + reportDir.resolve(Runs.INTERRUPTED) + ")" : "")
-                + (b.length() == 0 ? "" : ":"));
-        io.err().print(b);
-        io.err().flush();
+        dev.nestcheck.report.Interrupted.keep(io.err(), "nestcheck check", seed, "", "cases", b.toString(), reportDir);
     }
 
     static Integer componentCheck(Io io, CheckCommand c) {

@@ -90,9 +90,7 @@ final class Runs {
      */
     static void checkWritable(Path dir) {
         try {
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".nestcheck-probe", ".tmp");
-            Files.delete(probe);
+            dev.nestcheck.report.AtomicFiles.probe(dir);
         } catch (IOException e) {
             throw new UsageError("cannot write reports to " + dir + ": " + dev.nestcheck.report.AtomicFiles.reason(e));
         } catch (UnsupportedOperationException | SecurityException e) {
@@ -125,9 +123,6 @@ final class Runs {
         }
     }
 
-    /** What check writes when it is interrupted before the end of its run (CheckCommand). */
-    static final String INTERRUPTED = "interrupted.md";
-
     /**
      * A {@code --report} folder that holds an earlier run's report: what that run wrote (its summary,
      * the report folders the summary names, an interrupted.md) is removed first, so that the folder
@@ -151,7 +146,7 @@ final class Runs {
             earlier.add(json);
             earlier.add(dir.resolve(RunSummary.MARKDOWN));
         }
-        earlier.add(dir.resolve(INTERRUPTED));
+        earlier.add(dir.resolve(dev.nestcheck.report.Interrupted.FILE));
         boolean removed = false;
         for (Path p : earlier) removed |= deleteTree(p);
         Path matrix = dir.resolve("matrix");

@@ -41,15 +41,18 @@ public final class AtomicFiles {
      * a hidden file is made there and removed again.
      */
     public static void checkWritable(Path target) {
-        Path dir = target.toAbsolutePath().getParent();
         try {
             if (Files.isDirectory(target)) throw new java.nio.file.FileSystemException(target.toString(), null, "is a folder");
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".nestcheck-probe", ".tmp");
-            Files.delete(probe);
+            probe(target.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + reason(e), e);
         }
+    }
+
+    /** Creates {@code dir} if needed and a hidden file in it, removed again: whether files can be written there. */
+    public static void probe(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.delete(Files.createTempFile(dir, ".nestcheck-probe", ".tmp"));
     }
 
     /** Writes {@code content} as UTF-8 to {@code target} atomically, creating its folder if needed. */

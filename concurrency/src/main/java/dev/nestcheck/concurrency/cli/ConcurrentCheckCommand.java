@@ -139,16 +139,8 @@ public final class ConcurrentCheckCommand implements ConcurrentCheck {
         StringBuilder b = new StringBuilder();
         new java.util.TreeMap<>(failing).forEach((what, replay) ->
                 b.append(what).append(": a failing scenario, not minimal yet; replay it with\n  ").append(replay).append('\n'));
-        Path dir = r.reportDir() != null ? r.reportDir() : defaultDir();
-        try {
-            Path file = dev.nestcheck.report.AtomicFiles.write(dir.resolve("interrupted.md"),
-                    "nestcheck check --concurrent was interrupted before the end of its run (seed " + r.seed() + ").\n\n" + b);
-            err.println("\nnestcheck: interrupted; the failing scenarios found so far are in " + file + ":");
-        } catch (RuntimeException e) {
-            err.println("\nnestcheck: interrupted; the failing scenarios found so far (" + dir + " could not be written):");
-        }
-        err.print(b);
-        err.flush();
+        dev.nestcheck.report.Interrupted.keep(err, "nestcheck check --concurrent", r.seed(), "", "scenarios", b.toString(),
+                r.reportDir() != null ? r.reportDir() : defaultDir());
     }
 
     private static Settings settings(Settings base, Request r) {
